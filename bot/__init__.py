@@ -1,0 +1,1 @@
+"""Taza Bot's composition root and infrastructure: configuration, channels, i18n, outbox sender, CLI."""

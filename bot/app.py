@@ -1,0 +1,60 @@
+"""The composition root: settings -> database, flows, engine, outbox sender and channels."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.channels.base import Channel
+from bot.config import Settings
+from bot.i18n import translators
+from bot.outbox import OutboxSender
+from handlers import build_router
+from handlers.engine import Engine
+from storage.base import utcnow
+from storage.db import create_engine, migrate, session_factory
+
+log = logging.getLogger(__name__)
+
+
+def build_services(settings: Settings) -> dict[str, Any]:
+    """What flows may use besides the database, by name (see `Ctx.service`)."""
+    settings.MEDIA_DIR.mkdir(parents=True, exist_ok=True)
+    return {"settings": settings, "media_dir": settings.MEDIA_DIR}
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    engine: Engine
+    sender: OutboxSender
+    channels: dict[str, Channel] = field(default_factory=dict)
+
+    def add_channel(self, channel: Channel) -> None:
+        self.channels[channel.name] = channel
+        self.engine.media_fetchers[channel.name] = channel.fetch_media
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def create_app(
+    settings: Settings, *, run_migrations: bool = True, clock: Callable[[], datetime] = utcnow
+) -> App:
+    if run_migrations:
+        await migrate(settings.DATABASE_URL)
+    db = create_engine(settings.DATABASE_URL)
+    sessions = session_factory(db)
+    router = build_router(build_services(settings))
+    engine = Engine(sessions, router, translators(), is_admin=settings.is_admin, clock=clock)
+    channels: dict[str, Channel] = {}
+    sender = OutboxSender(sessions, channels, clock=clock)
+    engine.after_commit.append(sender.wake)
+    return App(settings, db, sessions, engine, sender, channels)

@@ -1,0 +1,1 @@
+"""Channel adapters: native update -> `Incoming`, `Reply` -> native messages. One module each."""

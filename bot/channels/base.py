@@ -1,0 +1,51 @@
+"""What the outbox sender and the engine need from a channel adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from handlers.types import MediaRef, Reply
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Platform limits the sender keeps. None means no limit."""
+
+    per_second: float | None = None  # all chats together
+    per_chat_per_second: float | None = None
+    per_chat_burst: int = 1  # short bursts in one chat (a step's two or three replies)
+    per_group_per_minute: float | None = None
+
+
+class SendError(Exception):
+    """A message was not sent. `retry_after` (seconds) when the platform said when to try again;
+    `permanent` when trying again cannot help (the user blocked the bot, the chat is gone)."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class HoldMessage(Exception):
+    """The channel cannot deliver this message now and it must wait in the outbox (for example
+    WhatsApp's 24-hour window closed and no template is configured). The reason is logged."""
+
+
+class Channel(Protocol):
+    name: str
+    limits: RateLimits
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        """Deliver one message; returns the platform's message id where there is one."""
+        ...
+
+    async def fetch_media(self, ref: MediaRef, limit: int) -> bytes:
+        """The bytes of an incoming photo, or MediaUnavailable('too_large'|'download_failed')."""
+        ...
+
+    def delivers_to(self, chat_id: str) -> bool:
+        """False for chats this process cannot reach now (another console user)."""
+        ...

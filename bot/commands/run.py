@@ -1,0 +1,43 @@
+"""Everything in one process: Telegram polling when BOT_TOKEN is set, else the console chat."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.app import App, create_app
+from bot.commands.console import run_console
+from bot.config import Settings, load_settings
+
+NAME = "run"
+HELP = "run the bot (the default): Telegram with BOT_TOKEN, otherwise the console chat"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> object:
+    settings = load_settings()
+    if not settings.BOT_TOKEN:
+        return run_console(settings, "local")
+    return serve(settings)
+
+
+async def serve(settings: Settings) -> int:
+    app = await create_app(settings)
+    try:
+        await asyncio.gather(*background_tasks(app))
+    finally:
+        await app.close()
+    return 0
+
+
+def background_tasks(app: App) -> list:
+    """The long-running parts for this configuration."""
+    from bot.channels.telegram import run_telegram
+
+    tasks = [app.sender.run()]
+    if app.settings.BOT_TOKEN:
+        tasks.append(run_telegram(app))
+    return tasks

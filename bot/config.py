@@ -1,0 +1,79 @@
+"""Configuration from the environment and a `.env` file (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CHANNELS = ("telegram", "whatsapp", "console")
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    BOT_TOKEN: str | None = None
+    TELEGRAM_API_URL: str | None = Field(None, description="A self-hosted Bot API server")
+    DATABASE_URL: str = "sqlite+aiosqlite:///data/taza.db"
+    MEDIA_DIR: Path = Path("data/media")
+    TWILIO_ACCOUNT_SID: str | None = None
+    TWILIO_AUTH_TOKEN: str | None = None
+    TWILIO_WHATSAPP_FROM: str | None = None
+    TWILIO_API_URL: str | None = None
+    PUBLIC_BASE_URL: str | None = None
+    WEB_HOST: str = "127.0.0.1"
+    WEB_PORT: int = Field(8080, ge=1, le=65535)
+    ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("ADMINS", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("ADMINS")
+    @classmethod
+    def _check_admins(cls, value: list[str]) -> list[str]:
+        for item in value:
+            channel, _, ident = item.partition(":")
+            if channel not in CHANNELS or not ident:
+                raise ValueError(
+                    f"{item!r} is not of the form telegram:ID, whatsapp:+NUMBER or console:NAME"
+                )
+        return value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if value.startswith("sqlite:///"):
+            value = "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
+        if value.startswith(("postgres://", "postgresql://")):
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
+        return value
+
+    @property
+    def twilio_enabled(self) -> bool:
+        return bool(self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN and self.TWILIO_WHATSAPP_FROM)
+
+    def is_admin(self, channel: str, external_id: str) -> bool:
+        return f"{channel}:{external_id}" in self.ADMINS
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings, or a ConfigError whose message names each wrong variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"Configuration error: {problems}") from None

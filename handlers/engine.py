@@ -1,0 +1,301 @@
+"""The flow engine: one incoming update, one transaction.
+
+`store()` makes updates durable in the inbox (that is what the channel waits for before it tells
+the platform the update arrived). `process()` then runs the step in one transaction holding the
+domain writes, the new conversation state, the outgoing messages and the inbox row's
+`processed_at` marker; an update already marked is skipped, so redelivery is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.context import MAX_MEDIA_BYTES, MENU, Ctx, Media, MediaUnavailable, normalise_label
+from handlers.i18n import DEFAULT_LANGUAGE, Translator, guess_language
+from handlers.router import Router
+from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
+from storage.base import utcnow
+from storage.db import insert_ignoring_conflicts
+from storage.models import ConversationState, Identity, InboxUpdate, OutboxMessage, User
+
+log = logging.getLogger(__name__)
+
+MediaFetcher = Callable[[MediaRef, int], Awaitable[bytes]]
+MAX_TEXT = 4000  # longer input is cut here before any step sees it
+
+
+class Engine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        router: Router,
+        translators: dict[str, Translator],
+        *,
+        is_admin: Callable[[str, str], bool] = lambda channel, ident: False,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.router = router
+        self.translators = translators
+        self.is_admin = is_admin
+        self.clock = clock
+        self.media_fetchers: dict[str, MediaFetcher] = {}
+        self.after_commit: list[Callable[[], None]] = []  # e.g. wake the outbox sender
+
+    # --- inbox ---------------------------------------------------------------------------------
+    async def store(self, incomings: Sequence[Incoming]) -> None:
+        """Make updates durable, in one insert; ones already stored are left as they are."""
+        if not incomings:
+            return
+        rows = [
+            {
+                "channel": i.channel,
+                "chat_id": i.chat_id,
+                "update_key": i.update_key,
+                "payload": i.to_json(),
+                "received_at": self.clock(),
+            }
+            for i in incomings
+        ]
+        async with self.sessions() as session, session.begin():
+            await session.execute(insert_ignoring_conflicts(session, InboxUpdate.__table__, rows))
+
+    async def pending(self, channel: str | None = None) -> list[Incoming]:
+        """Updates stored but not processed (after a crash), oldest first."""
+        async with self.sessions() as session:
+            query = select(InboxUpdate.payload).where(InboxUpdate.processed_at.is_(None))
+            if channel:
+                query = query.where(InboxUpdate.channel == channel)
+            payloads = (await session.scalars(query.order_by(InboxUpdate.id))).all()
+        return [Incoming.from_json(p) for p in payloads]
+
+    async def receive(self, incoming: Incoming) -> None:
+        """Store and process one update (the console and the tests use this)."""
+        await self.store([incoming])
+        await self.process(incoming)
+
+    # --- processing ------------------------------------------------------------------------------
+    async def process(self, incoming: Incoming) -> None:
+        media = await self._fetch_media(incoming)
+        try:
+            async with self.sessions() as session, session.begin():
+                if not await self._claim(session, incoming):
+                    return
+                await self._run_step(session, incoming, media)
+        except Exception as exc:  # one broken step must not lose the update nor stop the chat
+            log.exception("step failed for %s/%s", incoming.channel, incoming.update_key)
+            await self._record_failure(incoming, exc)
+        self._committed()
+
+    async def _claim(self, session: AsyncSession, incoming: Incoming) -> bool:
+        result = await session.execute(
+            update(InboxUpdate)
+            .where(
+                InboxUpdate.channel == incoming.channel,
+                InboxUpdate.update_key == incoming.update_key,
+                InboxUpdate.processed_at.is_(None),
+            )
+            .values(processed_at=self.clock())
+        )
+        return result.rowcount == 1
+
+    async def _fetch_media(self, incoming: Incoming) -> Media:
+        ref = incoming.photo
+        if ref is None:
+            return Media()
+        if ref.size is not None and ref.size > MAX_MEDIA_BYTES:
+            return Media(error="too_large")
+        fetcher = self.media_fetchers.get(incoming.channel)
+        if fetcher is None:
+            return Media(error="download_failed")
+        try:
+            return Media(data=await fetcher(ref, MAX_MEDIA_BYTES))
+        except MediaUnavailable as exc:
+            return Media(error=exc.reason)
+        except Exception:
+            log.exception("could not fetch %s from %s", ref.file_id, incoming.channel)
+            return Media(error="download_failed")
+
+    async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> None:
+        now = self.clock()
+        user, identity = await self._user_for(session, incoming, now)
+        state_row = await session.get(
+            ConversationState, (incoming.channel, incoming.chat_id), with_for_update=True
+        )
+        if state_row is None:
+            state_row = ConversationState(channel=incoming.channel, chat_id=incoming.chat_id, state={})
+            session.add(state_row)
+        ctx = Ctx(
+            session=session,
+            incoming=_bounded(incoming),
+            user=user,
+            identity=identity,
+            state=dict(state_row.state or {}),
+            tr=self.translator_for(user, incoming),
+            translators=self.translators,
+            router=self.router,
+            now=now,
+            is_admin=self.is_admin(incoming.channel, incoming.sender_id),
+            media=media,
+        )
+        await self._dispatch(ctx)
+        state_row.state = ctx.state
+        state_row.updated_at = now
+        self._write_outbox(session, ctx.outbox, now)
+
+    def translator_for(self, user: User, incoming: Incoming) -> Translator:
+        language = user.language or guess_language(incoming.language_hint) or DEFAULT_LANGUAGE
+        return self.translators[language]
+
+    async def _user_for(self, session: AsyncSession, incoming: Incoming, now: datetime):
+        identity = await session.scalar(
+            select(Identity).where(
+                Identity.channel == incoming.channel, Identity.external_id == incoming.sender_id
+            )
+        )
+        if identity is None:
+            user = User(display_name=_clip(incoming.display_name, 128), created_at=now)
+            identity = Identity(
+                user=user,
+                channel=incoming.channel,
+                external_id=incoming.sender_id,
+                chat_id=incoming.chat_id,
+                created_at=now,
+            )
+            session.add_all([user, identity])
+            await session.flush()
+        else:
+            user = await session.get(User, identity.user_id)
+            assert user is not None
+        if not incoming.is_group:
+            identity.chat_id = incoming.chat_id
+            identity.last_inbound_at = now
+        return user, identity
+
+    async def _dispatch(self, ctx: Ctx) -> None:
+        incoming = ctx.incoming
+        consented = ctx.user.consent_at is not None
+        if incoming.kind is Kind.COMMAND:
+            command = self.router.commands.get(incoming.command or "")
+            if command is None:
+                ctx.reply(ctx._("I do not know this command. Send /help to see what I can do."))
+                return
+            if not consented and not command.without_consent:
+                await self._ask_consent(ctx)
+                return
+            await command.handler(ctx)
+            return
+
+        choice_problem = self._resolve_choice(ctx)
+        step = ctx.step
+        if not consented and step not in self.router.steps_without_consent:
+            await self._ask_consent(ctx)
+            return
+        if ctx.choice == MENU:
+            await self.router.commands["menu"].handler(ctx)
+            return
+        if choice_problem:
+            ctx.reprompt(ctx._("That button belongs to an earlier message. Please use the latest one."))
+            if not ctx.step:
+                await self.router.commands["menu"].handler(ctx)
+            return
+        handler = self.router.steps.get(step or "")
+        if handler is None:
+            await self.router.commands["menu"].handler(ctx)
+            return
+        await handler(ctx)
+
+    def _resolve_choice(self, ctx: Ctx) -> bool:
+        """Sets `ctx.choice` from a pressed button, a number or an option's text. Returns True
+        when a pressed button is not one of the choices now offered (stale or forged)."""
+        incoming = ctx.incoming
+        offered = ctx.offered()
+        if incoming.kind is Kind.CHOICE:
+            choice = incoming.choice or ""
+            if choice == MENU:
+                ctx.choice = MENU
+                return False
+            stale = incoming.choice_seq is not None and incoming.choice_seq != ctx.state.get("seq")
+            if stale or choice not in offered:
+                return True
+            ctx.choice = choice
+            return False
+        if incoming.kind is Kind.TEXT and offered:
+            text = ctx.text
+            if text.isdigit() and 1 <= int(text) <= len(offered):
+                ctx.choice = offered[int(text) - 1]
+                return False
+            wanted = normalise_label(text)
+            for choice_id, label in ctx.state.get("choices", []):
+                if wanted and wanted == normalise_label(label):
+                    ctx.choice = choice_id
+                    break
+        return False
+
+    async def _ask_consent(self, ctx: Ctx) -> None:
+        await self.router.commands["start"].handler(ctx)
+
+    def _write_outbox(
+        self, session: AsyncSession, outbox: list[tuple[str, str, Reply]], now: datetime
+    ) -> None:
+        session.add_all(
+            OutboxMessage(
+                channel=channel,
+                chat_id=chat_id,
+                payload=reply.to_json(),
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for channel, chat_id, reply in outbox
+        )
+
+    async def _record_failure(self, incoming: Incoming, exc: Exception) -> None:
+        """Mark the update as handled with its error and tell the user, in a fresh transaction."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(InboxUpdate)
+                .where(
+                    InboxUpdate.channel == incoming.channel,
+                    InboxUpdate.update_key == incoming.update_key,
+                )
+                .values(processed_at=self.clock(), error=f"{type(exc).__name__}: {exc}"[:2000])
+            )
+            identity = await session.scalar(
+                select(Identity).where(
+                    Identity.channel == incoming.channel, Identity.external_id == incoming.sender_id
+                )
+            )
+            user = await session.get(User, identity.user_id) if identity else None
+            tr = self.translators[
+                (user.language if user else None)
+                or guess_language(incoming.language_hint)
+                or DEFAULT_LANGUAGE
+            ]
+            reply = Reply(
+                text=tr._("Sorry, something went wrong on our side. Please try again."),
+                choices=(Choice(MENU, tr._("⬅️ Menu")),),
+            )
+            self._write_outbox(session, [(incoming.channel, incoming.chat_id, reply)], self.clock())
+
+    def _committed(self) -> None:
+        for callback in self.after_commit:
+            callback()
+
+
+def _clip(text: str | None, limit: int) -> str | None:
+    return text[:limit] if text else text
+
+
+def _bounded(incoming: Incoming) -> Incoming:
+    """Very long text is cut before a step sees it; a step that cares states its own limit."""
+    if incoming.text and len(incoming.text) > MAX_TEXT:
+        data: dict[str, Any] = incoming.to_json()
+        data["text"] = incoming.text[:MAX_TEXT]
+        return Incoming.from_json(data)
+    return incoming

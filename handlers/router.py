@@ -1,0 +1,86 @@
+"""Where flows register what they answer to: commands, menu entries and conversation steps.
+
+Each flow module has `register(router)`; `handlers.build_router()` calls them all. Adding a flow is
+adding a module and its line in `handlers.FLOW_MODULES`: no channel code changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from handlers.context import Ctx
+
+Handler = Callable[["Ctx"], Awaitable[None]]
+# Export and erasure of a feature's personal data, for /mydata and /forget.
+DataExporter = Callable[["Ctx"], Awaitable[dict[str, Any]]]
+DataEraser = Callable[["Ctx"], Awaitable[None]]
+# Lines a feature adds to "My profile" (for example how many reports the user sent).
+ProfileLines = Callable[["Ctx"], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    handler: Handler
+    without_consent: bool = False  # /start, /help and /language work before consent
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    id: str
+    label: str  # an N_() message id
+    order: int
+    handler: Handler
+
+
+@dataclass
+class Router:
+    commands: dict[str, Command] = field(default_factory=dict)
+    menu: list[MenuEntry] = field(default_factory=list)
+    steps: dict[str, Handler] = field(default_factory=dict)
+    exporters: dict[str, DataExporter] = field(default_factory=dict)
+    erasers: list[DataEraser] = field(default_factory=list)
+    profile_lines: list[ProfileLines] = field(default_factory=list)
+    # Steps that may run before consent is given (choosing the language, the consent question).
+    steps_without_consent: set[str] = field(default_factory=set)
+    # Services the composition root hands to flows (geography, photo store, ...), by name.
+    services: dict[str, Any] = field(default_factory=dict)
+
+    def command(self, name: str, *, without_consent: bool = False) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            self.commands[name] = Command(name, handler, without_consent)
+            return handler
+
+        return decorate
+
+    def menu_entry(self, entry_id: str, label: str, order: int) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            self.menu.append(MenuEntry(entry_id, label, order, handler))
+            self.menu.sort(key=lambda e: e.order)
+            return handler
+
+        return decorate
+
+    def step(self, name: str, *, without_consent: bool = False) -> Callable[[Handler], Handler]:
+        """A step named 'flow.step' receives the user's input while the conversation is there."""
+
+        def decorate(handler: Handler) -> Handler:
+            if name in self.steps:
+                raise ValueError(f"step {name} registered twice")
+            self.steps[name] = handler
+            if without_consent:
+                self.steps_without_consent.add(name)
+            return handler
+
+        return decorate
+
+    def personal_data(self, key: str, exporter: DataExporter, eraser: DataEraser | None = None) -> None:
+        self.exporters[key] = exporter
+        if eraser:
+            self.erasers.append(eraser)
+
+    def menu_entry_by_id(self, entry_id: str) -> MenuEntry | None:
+        return next((e for e in self.menu if e.id == entry_id), None)

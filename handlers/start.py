@@ -1,0 +1,144 @@
+"""First contact and the ways back: /start, language, consent, the main menu, /help."""
+
+from __future__ import annotations
+
+from handlers.context import Ctx
+from handlers.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from handlers.router import Router
+from handlers.types import Choice
+
+AGREE, DECLINE = "agree", "decline"
+
+
+def register(router: Router) -> None:
+    router.command("start", without_consent=True)(start)
+    router.command("menu")(show_menu)
+    router.command("cancel")(show_menu)
+    router.command("help", without_consent=True)(show_help)
+    router.command("language", without_consent=True)(ask_language)
+    router.step("start.language", without_consent=True)(on_language)
+    router.step("start.consent", without_consent=True)(on_consent)
+    router.step("menu.main")(on_menu_choice)
+    router.menu_entry("language", N_("🌐 Language"), 60)(ask_language)
+    router.menu_entry("help", N_("❓ Help"), 70)(show_help)
+
+
+def _language_choices() -> list[Choice]:
+    return [Choice(f"lang:{code}", LANGUAGE_NAMES[code]) for code in LANGUAGES]
+
+
+async def start(ctx: Ctx) -> None:
+    """Greets, then asks what is still missing: the language, then consent, then shows the menu."""
+    ctx.end_flow()
+    if ctx.user.language is None:
+        ctx.ask(
+            "start.language",
+            ctx._(
+                "Hello! I am Taza Bot of the «Taza Qazaqstan» programme. I help you report illegal "
+                "dumps, join cleanup events and log the trees you plant.\n\n"
+                "Choose your language / Тілді таңдаңыз / Выберите язык:"
+            ),
+            _language_choices(),
+            menu=False,
+        )
+        return
+    if ctx.user.consent_at is None:
+        ask_consent(ctx)
+        return
+    await show_menu(ctx, ctx._("Welcome back! What would you like to do?"))
+
+
+async def ask_language(ctx: Ctx) -> None:
+    ctx.ask(
+        "start.language",
+        ctx._("Choose your language / Тілді таңдаңыз / Выберите язык:"),
+        _language_choices(),
+        menu=ctx.user.consent_at is not None,
+    )
+
+
+async def on_language(ctx: Ctx) -> None:
+    choice = ctx.choice or ""
+    language = choice.removeprefix("lang:")
+    if language not in LANGUAGES:
+        ctx.reprompt(ctx._("Please choose one of the languages below."))
+        return
+    ctx.set_language(language)
+    ctx.end_flow()
+    if ctx.user.consent_at is None:
+        ask_consent(ctx)
+        return
+    await show_menu(ctx, ctx._("Done: I will speak English with you."))
+
+
+def ask_consent(ctx: Ctx) -> None:
+    ctx.ask(
+        "start.consent",
+        ctx._(
+            "Before we start: the Law of the Republic of Kazakhstan «On personal data and their "
+            "protection» requires your consent.\n\n"
+            "I will store your account id and name on this messenger, your language, and the photos, "
+            "locations and comments you send in reports. They are used only to handle your reports "
+            "and your participation in cleanup events. Moderators of the region see your reports, "
+            "never your phone number or account.\n\n"
+            "You can download your data with /mydata and delete it with /forget at any time.\n\n"
+            "Do you give your consent to the processing of your personal data?"
+        ),
+        [Choice(AGREE, ctx._("✅ I agree")), Choice(DECLINE, ctx._("✖️ I do not agree"))],
+        menu=False,
+    )
+
+
+async def on_consent(ctx: Ctx) -> None:
+    if ctx.choice == AGREE:
+        ctx.user.consent_at = ctx.now
+        ctx.end_flow()
+        await show_menu(ctx, ctx._("Thank you! Here is the main menu."))
+    elif ctx.choice == DECLINE:
+        ctx.end_flow()
+        ctx.reply(
+            ctx._(
+                "Understood: I will not store anything about you. Without consent I can only show "
+                "/help and change the /language. Send /start when you are ready."
+            )
+        )
+    else:
+        ctx.reprompt(ctx._("Please answer with one of the buttons below."))
+
+
+async def show_menu(ctx: Ctx, text: str | None = None) -> None:
+    ctx.end_flow()
+    if ctx.user.consent_at is None:
+        await start(ctx)
+        return
+    choices = [Choice(entry.id, ctx._(entry.label)) for entry in ctx.router.menu]
+    ctx.ask("menu.main", text or ctx._("Main menu. What would you like to do?"), choices, menu=False)
+
+
+async def on_menu_choice(ctx: Ctx) -> None:
+    entry = ctx.router.menu_entry_by_id(ctx.choice or "")
+    if entry is None:
+        ctx.reprompt(ctx._("Please choose one of the options below."))
+        return
+    ctx.end_flow()
+    await entry.handler(ctx)
+
+
+async def show_help(ctx: Ctx) -> None:
+    ctx.reply(
+        ctx._(
+            "Taza Bot helps keep Kazakhstan clean («Taza Qazaqstan»).\n\n"
+            "• Report a dump: send a photo and the location of an illegal dump; the report goes to "
+            "the moderators of its region and you can follow its status.\n"
+            "• Cleanup events, my trees and the eco quiz are coming.\n\n"
+            "Commands:\n"
+            "/start: start over\n"
+            "/menu: the main menu (from any step)\n"
+            "/language: change the language\n"
+            "/mydata: download your data\n"
+            "/forget: delete your personal data\n"
+            "/help: this help"
+        )
+    )
+    if ctx.user.consent_at is not None and not ctx.step:
+        await show_menu(ctx)

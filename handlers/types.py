@@ -1,0 +1,133 @@
+"""Channel-neutral messages: what a flow receives (`Incoming`) and what it answers (`Reply`).
+
+Both are plain frozen dataclasses that round-trip through JSON, because an `Incoming` is stored in
+the inbox before it is processed and a `Reply` is stored in the outbox before it is sent.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    PHOTO = "photo"
+    LOCATION = "location"
+    COMMAND = "command"
+    OTHER = "other"  # a sticker, a voice note, a contact...: something no step can use
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    """A photo or file as the channel knows it; the bytes are fetched through the channel on demand."""
+
+    file_id: str
+    mime_type: str | None = None
+    size: int | None = None
+    file_name: str | None = None
+    as_document: bool = False  # sent "as file": the original bytes, EXIF included
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float
+    longitude: float
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One user turn. `update_key` is the channel's own id of the update (Telegram update_id,
+    Twilio MessageSid, a console line number) and makes redelivery harmless."""
+
+    channel: str
+    chat_id: str
+    sender_id: str
+    update_key: str
+    kind: Kind
+    text: str | None = None
+    choice: str | None = None
+    choice_seq: int | None = None  # the prompt a pressed button belongs to, where the channel knows it
+    command: str | None = None
+    args: str = ""
+    photo: MediaRef | None = None
+    location: Location | None = None
+    display_name: str | None = None
+    language_hint: str | None = None
+    is_group: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Incoming:
+        data = dict(data)
+        data["kind"] = Kind(data["kind"])
+        if data.get("photo"):
+            data["photo"] = MediaRef(**data["photo"])
+        if data.get("location"):
+            data["location"] = Location(**data["location"])
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    filename: str
+    data: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One outgoing message. Text is plain (never parsed as markup by any channel)."""
+
+    text: str = ""
+    choices: tuple[Choice, ...] = ()
+    choice_seq: int | None = None
+    photo_path: str | None = None  # a file under MEDIA_DIR
+    document: Document | None = None
+    # For messages the bot starts itself (not answers): used by WhatsApp's 24-hour rule.
+    kind: str = "reply"
+    template_vars: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "text": self.text,
+            "choices": [[c.id, c.label] for c in self.choices],
+            "choice_seq": self.choice_seq,
+            "photo_path": self.photo_path,
+            "kind": self.kind,
+            "template_vars": self.template_vars,
+        }
+        if self.document:
+            data["document"] = {
+                "filename": self.document.filename,
+                "mime_type": self.document.mime_type,
+                "data": base64.b64encode(self.document.data).decode("ascii"),
+            }
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        doc = data.get("document")
+        return cls(
+            text=data.get("text", ""),
+            choices=tuple(Choice(i, label) for i, label in data.get("choices", [])),
+            choice_seq=data.get("choice_seq"),
+            photo_path=data.get("photo_path"),
+            document=Document(doc["filename"], base64.b64decode(doc["data"]), doc["mime_type"])
+            if doc
+            else None,
+            kind=data.get("kind", "reply"),
+            template_vars=dict(data.get("template_vars") or {}),
+        )

@@ -1,0 +1,3 @@
+"""Imports every model module so that the metadata knows every table (Alembic, tests)."""
+
+import storage.models  # noqa: F401

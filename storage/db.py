@@ -1,0 +1,86 @@
+"""Engine, sessions and the few SQL idioms that differ between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.sql.schema import Table
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """An async engine. On SQLite: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so that
+    concurrent steps queue for the write lock instead of failing when a reader upgrades to a writer."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def insert_ignoring_conflicts(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]):
+    """INSERT ... ON CONFLICT DO NOTHING for the session's dialect."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).values(list(rows)).on_conflict_do_nothing()
+
+
+def _alembic_config(url: str):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate_sync(url: str, revision: str = "head") -> None:
+    """Apply Alembic migrations up to `revision` (creates the SQLite file and folder if needed)."""
+    from alembic import command
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        command.upgrade(_alembic_config(url), revision)
+        return
+    # Called from async code: Alembic's env runs its own event loop, so give it a thread.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(command.upgrade, _alembic_config(url), revision).result()
+
+
+async def migrate(url: str, revision: str = "head") -> None:
+    """The same from inside a running event loop (Alembic's env runs its own loop in a thread)."""
+    await asyncio.to_thread(migrate_sync, url, revision)

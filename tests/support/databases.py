@@ -1,0 +1,64 @@
+"""Test databases: a migrated SQLite file copied per test, and PostgreSQL (TEST_DATABASE_URL)
+migrated once per session and emptied between tests. PostgreSQL being configured but unreachable
+is an error, never a skip."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+from sqlalchemy import text
+
+from storage.base import Base
+from storage.db import create_engine, migrate_sync
+
+import storage.all_models  # noqa: F401
+
+PG_ENV = "TEST_DATABASE_URL"
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
+
+
+def sqlite_template(directory: Path) -> Path:
+    path = directory / "template.db"
+    migrate_sync(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+def sqlite_copy(template: Path, target: Path) -> str:
+    shutil.copy(template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+async def _reset_schema(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+
+
+def postgres_migrated() -> str:
+    url = os.environ[PG_ENV]
+    try:
+        asyncio.run(_reset_schema(url))
+    except Exception as exc:  # fail loudly: CI set the variable, so PostgreSQL must be there
+        raise RuntimeError(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc}") from exc
+    migrate_sync(url)
+    return url
+
+
+async def truncate_all(url: str) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
