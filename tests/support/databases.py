@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import text
@@ -47,7 +48,8 @@ async def _reset_schema(url: str) -> None:
 def postgres_migrated() -> str:
     url = os.environ[PG_ENV]
     try:
-        asyncio.run(_reset_schema(url))
+        with ThreadPoolExecutor(1) as pool:  # fixtures may be set up inside a running loop
+            pool.submit(asyncio.run, _reset_schema(url)).result()
     except Exception as exc:  # fail loudly: CI set the variable, so PostgreSQL must be there
         raise RuntimeError(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc}") from exc
     migrate_sync(url)
