@@ -140,5 +140,5 @@ async def show_help(ctx: Ctx) -> None:
             "/help: this help"
         )
     )
-    if ctx.user.consent_at is not None and not ctx.step:
+    if ctx.user.consent_at is not None and ctx.step in (None, "menu.main"):
         await show_menu(ctx)
