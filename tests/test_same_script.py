@@ -22,13 +22,13 @@ SCRIPT = [
     "hi",  # first contact: the language question (WhatsApp and the console give no language)
     "3",  # English
     "✅ I agree",  # an option's text picks it too
-    "5",  # My profile
+    "My profile",
     "⬅️ Menu",
     "what is this?",  # not an option: a hint and the menu again
     "/language",
     "Русский",
     "/help",
-    "4",  # Eco quiz: not ready yet
+    "1",  # the first entry of the menu
     "/mydata",
 ]
 

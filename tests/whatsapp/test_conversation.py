@@ -27,9 +27,11 @@ async def test_hi_language_consent_menu_profile(whatsapp, user: WhatsAppUser, cl
 
     menu = await user.send("I agree")  # an option's text picks it as well as its number
     assert "Thank you! Here is the main menu." in bodies(menu)
-    assert "5. 👤 My profile" in menu[-1].body
+    entries = menu[-1].body.split("\n\n")[-1].splitlines()
+    assert entries[0] == "1. 📸 Report a dump"
+    number = next(line.split(".")[0] for line in entries if line.endswith("👤 My profile"))
 
-    profile = await user.send("5")
+    profile = await user.send(number)
     text = bodies(profile)
     assert "Name: Aigerim" in text  # WhatsApp's ProfileName
     assert "Account: WhatsApp +77011234567" in text
