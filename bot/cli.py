@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bot.commands.web",
     "bot.commands.migrate",
     "bot.commands.locales",
+    "bot.commands.export",
 )
 
 
