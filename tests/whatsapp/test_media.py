@@ -134,3 +134,18 @@ async def test_outgoing_photo_and_document_urls(whatsapp, twilio, user: WhatsApp
     await channel.send(user.number, Reply(text="Lost photo", photo_path="ab/missing.jpg"))
     [lost] = user.new()
     assert lost.body == "Lost photo" and lost.media_urls == []  # the text still goes; logged
+
+
+async def test_sent_documents_do_not_stay_on_disk(whatsapp, user: WhatsAppUser) -> None:
+    import os
+    import time
+
+    channel = whatsapp.app.channels["whatsapp"]
+    await user.send("hi")
+    await channel.send(user.number, Reply(text="Your data", document=Document("a.json", b"{}", "application/json")))
+    [old] = list((whatsapp.app.settings.MEDIA_DIR / "whatsapp-outgoing").glob("*/*"))
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    await channel.send(user.number, Reply(text="Again", document=Document("b.json", b"[]", "application/json")))
+    remaining = list((whatsapp.app.settings.MEDIA_DIR / "whatsapp-outgoing").glob("*/*"))
+    assert [f.name for f in remaining] == ["b.json"] and not old.parent.exists()

@@ -19,7 +19,7 @@ from bot.channels.base import HoldMessage, RateLimits
 from bot.channels.whatsapp import media, rest, window
 from bot.channels.whatsapp.inbound import NAME, PREFIX
 from bot.channels.whatsapp.render import MAX_CAPTION, reply_text, split_text
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from handlers.types import MediaRef, Reply
 from storage.base import utcnow
 
@@ -40,16 +40,18 @@ class WhatsAppChannel:
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        assert settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN and settings.TWILIO_WHATSAPP_FROM
+        if not settings.twilio_enabled:
+            raise ConfigError("WhatsApp needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM")
         self.settings = settings
         self.sessions = sessions
         self.clock = clock
-        sender = settings.TWILIO_WHATSAPP_FROM
+        sender = settings.TWILIO_WHATSAPP_FROM or ""
         self.from_ = sender if sender.startswith(PREFIX) else PREFIX + sender
         self.content_sids = dict(settings.TWILIO_CONTENT_SIDS)
         self.public_base = settings.PUBLIC_BASE_URL.rstrip("/") if settings.PUBLIC_BASE_URL else None
-        self.links = media.MediaLinks(settings.MEDIA_DIR, settings.TWILIO_AUTH_TOKEN, self.public_base)
-        self.auth = media.basic_auth(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+        token = settings.TWILIO_AUTH_TOKEN or ""
+        self.links = media.MediaLinks(settings.MEDIA_DIR, token, self.public_base)
+        self.auth = media.basic_auth(settings.TWILIO_ACCOUNT_SID or "", token)
         self._client: Client | None = None
         self._http: aiohttp.ClientSession | None = None
 

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import re
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,6 +24,8 @@ from handlers.types import Document, MediaRef
 
 MEDIA_ROUTE = "/whatsapp/media"
 OUTGOING_DIR = "whatsapp-outgoing"  # documents written under MEDIA_DIR so that Twilio can fetch them
+# Twilio fetches media as it accepts the message; a /mydata export must not stay on disk after that.
+OUTGOING_TTL_SECONDS = 3600
 
 
 class MediaLinks:
@@ -52,7 +55,9 @@ class MediaLinks:
         return path
 
     def store_document(self, document: Document) -> str:
-        """Write an outgoing document under MEDIA_DIR (by content hash) and return its path there."""
+        """Write an outgoing document under MEDIA_DIR (by content hash) and return its path there.
+        Documents older than an hour are deleted on the way (they may hold personal data)."""
+        self._prune_documents()
         digest = hashlib.sha256(document.data).hexdigest()[:32]
         name = re.sub(r"[^\w.-]+", "_", document.filename).strip("._") or "file"
         relative = f"{OUTGOING_DIR}/{digest}/{name}"
@@ -61,6 +66,19 @@ class MediaLinks:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(document.data)
         return relative
+
+    def _prune_documents(self) -> None:
+        folder = self.media_dir / OUTGOING_DIR
+        if not folder.is_dir():
+            return
+        oldest = time.time() - OUTGOING_TTL_SECONDS
+        for file in folder.glob("*/*"):
+            try:
+                if file.stat().st_mtime < oldest:
+                    file.unlink()
+                    file.parent.rmdir()
+            except OSError:  # another send pruned it, or the folder holds another file
+                pass
 
 
 def basic_auth(login: str, password: str) -> str:
