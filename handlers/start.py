@@ -112,7 +112,8 @@ async def show_menu(ctx: Ctx, text: str | None = None) -> None:
         await start(ctx)
         return
     choices = [Choice(entry.id, ctx._(entry.label)) for entry in ctx.router.menu]
-    ctx.ask("menu.main", text or ctx._("Main menu. What would you like to do?"), choices, menu=False)
+    question = ctx._("Main menu. What would you like to do?")
+    ctx.ask("menu.main", text or question, choices, menu=False, repeat=question)
 
 
 async def on_menu_choice(ctx: Ctx) -> None:

@@ -25,7 +25,7 @@ def run_bot(args: list[str], stdin: str, cwd: Path, **env: str) -> subprocess.Co
 
 
 def test_piped_conversation_on_embedded_sqlite(tmp_path: Path) -> None:
-    script = "/start\n2\n1\n6\n/location abc\n/photo /no/such/file.jpg\n1\n"
+    script = "/start\n2\n1\nмой профиль\n/location abc\n/photo /no/such/file.jpg\n1\n"
     result = run_bot(["console", "--user", "dana"], script, tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout

@@ -14,7 +14,7 @@ async def test_redelivered_update_is_applied_once(app, chat: Chat) -> None:
     await chat.onboard("English")
     incoming = Incoming(
         channel="console", chat_id="alice", sender_id="alice", update_key="same-1",
-        kind=Kind.TEXT, text="6",  # "My profile"
+        kind=Kind.TEXT, text="My profile",
     )
     await chat.deliver(incoming)
     replies = await chat.deliver(incoming)
