@@ -76,7 +76,7 @@ class TelegramEmulator:
         self.blocked: set[int] = set()  # chats that blocked the bot: 403
         self.unknown_chats: set[int] = set()  # 400 chat not found
         self.polls = 0  # getUpdates calls answered
-        self._failures: dict[str, list[int]] = {}
+        self._failures: dict[str, list[tuple[int, int]]] = {}
         self._holds: dict[str, Hold] = {}
         self._update_ids = itertools.count(100)
         self._message_ids = itertools.count(1)
@@ -204,8 +204,9 @@ class TelegramEmulator:
         await self.wait_for(lambda: self.confirmed_offset > update["update_id"], timeout, "confirmation")
 
     # --- fault switches -----------------------------------------------------------------------
-    def fail_next(self, method: str, times: int = 1, retry_after: int = 1) -> None:
-        self._failures.setdefault(method.lower(), []).extend([retry_after] * times)
+    def fail_next(self, method: str, times: int = 1, retry_after: int = 1, status: int = 429) -> None:
+        """Answer the next `times` calls of `method` with a 429 (or another error `status`)."""
+        self._failures.setdefault(method.lower(), []).extend([(status, retry_after)] * times)
 
     def hold(self, method: str, count: int = 1) -> Hold:
         hold = self._holds[method.lower()] = Hold(method, count)
@@ -225,6 +226,9 @@ class TelegramEmulator:
                 params[key] = (value.filename, value.file.read())
             else:
                 params[key] = value
+        for key, value in list(params.items()):  # aiogram uploads as "attach://<field>"
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.get(value.removeprefix("attach://"))
         return params
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -236,9 +240,11 @@ class TelegramEmulator:
         await self._wait_if_held(method)
         failures = self._failures.get(method)
         if failures:
-            retry_after = failures.pop(0)
-            self.statuses.append((method, 429))
+            status, retry_after = failures.pop(0)
+            self.statuses.append((method, status))
             await self._notify()
+            if status != 429:
+                return _error(status, "Internal Server Error")
             return _error(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
         if "chat_id" in params and int(params["chat_id"]) in self.blocked:
             return _error(403, "Forbidden: bot was blocked by the user")
