@@ -138,3 +138,16 @@ async def test_fetch_media_downloads_through_getfile(emulator, channel, jpeg) ->
     with pytest.raises(MediaUnavailable) as unknown:
         await channel.fetch_media(MediaRef("no-such-file"), 1_000_000)
     assert unknown.value.reason == "download_failed"
+
+
+async def test_emulator_serves_polls_and_edits_to_aiogram(emulator, channel) -> None:
+    """Methods the channel does not use yet but flows may (a quiz poll, edited prompts)."""
+    bot = channel.bot
+    poll = await bot.send_poll(CHAT, "Which bin for glass?", ["Green", "Blue"], is_anonymous=False)
+    assert [o.text for o in poll.poll.options] == ["Green", "Blue"]
+    sent = await bot.send_message(CHAT, "Question")
+    await bot.edit_message_text("Question (answered)", chat_id=CHAT, message_id=sent.message_id)
+    await bot.edit_message_reply_markup(chat_id=CHAT, message_id=sent.message_id, reply_markup=None)
+    poll_message, edited = emulator.messages_to(CHAT)
+    assert poll_message.poll["question"] == "Which bin for glass?"
+    assert (edited.text, edited.buttons) == ("Question (answered)", [])

@@ -332,12 +332,14 @@ class TelegramEmulator:
         poll = {
             "id": f"poll{next(self._file_ids)}",
             "question": params["question"],
-            "options": [{"text": o, "voter_count": 0} for o in options],
+            "options": [{"persistent_id": str(n), "text": o, "voter_count": 0} for n, o in enumerate(options)],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": params.get("is_anonymous", "true") != "false",
             "type": params.get("type", "regular"),
             "allows_multiple_answers": params.get("allows_multiple_answers") == "true",
+            "allows_revoting": False,
+            "members_only": False,
         }
         sent = self._record("sendPoll", params, poll=poll)
         return _ok(self._message_json(sent, poll=poll))
