@@ -1,0 +1,1 @@
+"""Scheduled jobs (APScheduler): handover to regional queues, escalation, digests, reminders."""
