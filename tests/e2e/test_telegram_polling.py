@@ -39,7 +39,7 @@ async def test_start_language_consent_menu(emulator, bot, db) -> None:
     agree = await emulator.user_presses(CHAT, consent, "✅")
     menu = (await emulator.wait_messages(CHAT, 3))[2]
     assert "main menu" in menu.text
-    assert "📸 Report a dump" in menu.labels() and len(menu.buttons) == 7
+    assert {"📸 Report a dump", "👤 My profile", "❓ Help"} <= set(menu.labels())
     await emulator.wait_for(lambda: len(emulator.callback_answers) == 2, what="both spinners stopped")
     assert all("parse_mode" not in params for params in emulator.calls_of("sendmessage"))
 
@@ -63,17 +63,17 @@ async def test_same_update_delivered_twice_is_applied_once(emulator, bot, db) ->
     updates = await onboard(emulator)
     await emulator.replay(*(u["update_id"] for u in updates))  # Telegram serves the batch again
     await emulator.user_sends_text(CHAT, "/help")  # processed after the replays (same chat, in order)
-    messages = await emulator.wait_messages(CHAT, 4)
-    assert "Commands:" in messages[3].text
+    messages = await emulator.wait_messages(CHAT, 5)
+    assert "Commands:" in messages[3].text and messages[4].buttons  # the help, then the menu
     await emulator.wait_for(lambda: emulator.confirmed_offset > updates[-1]["update_id"] + 1)
 
-    assert len(emulator.messages_to(CHAT)) == 4  # no second greeting, no "earlier message" notice
+    assert len(emulator.messages_to(CHAT)) == 5  # no second greeting, no "earlier message" notice
     assert await count(db, InboxUpdate) == 4
     assert await count(db, User) == 1
-    assert await count(db, OutboxMessage) == 4
+    assert await count(db, OutboxMessage) == 5
     async with db() as s:
         state = await s.get(ConversationState, ("telegram", str(CHAT)))
-        assert state.state["seq"] == 3  # language, consent, menu: each prompt once
+        assert state.state["seq"] == 4  # language, consent, menu, the menu after /help: once each
 
 
 async def test_429_on_send_is_waited_out(emulator, bot, db) -> None:
