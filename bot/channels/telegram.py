@@ -33,6 +33,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    User,
 )
 from aiogram.utils.token import TokenValidationError
 
@@ -278,7 +279,7 @@ async def _poll(dispatcher: Dispatcher, bot: Bot, polling_timeout: int) -> None:
         raise
 
 
-async def _connect(bot: Bot):
+async def _connect(bot: Bot) -> User:
     """getMe until Telegram answers; a refused token is a configuration error."""
     delay = 1.0
     while True:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import ConversationState, Identity, InboxUpdate, OutboxMessage, OutboxStatus, User
+from storage.models import ConversationState, Identity, InboxUpdate, OutboxMessage, User
 from tests.e2e.conftest import all_sent, count, eventually
 from tests.support.telegram_emulator import TelegramEmulator
 
