@@ -4,6 +4,8 @@ It keeps Telegram's getUpdates contract: updates wait until a getUpdates call ca
 above their update_id, then they are forgotten; a long poll waits up to `timeout` for new ones.
 What the bot sends is recorded per chat. Tests play the users (`user_sends_text`, `user_presses`,
 `user_sends_photo`) and wait for conditions (`wait_for`, `wait_messages`) with generous timeouts.
+A user is "Aigerim U<id>" unless `names` gives another first name; `language=None` sends no
+language_code (as for a user whose client does not say).
 
 Fault switches: `fail_next(method, times, retry_after)` answers 429; `hold(method)` keeps the next
 call(s) of a method (or the file download, "download") open until released, so a test can kill
@@ -73,6 +75,7 @@ class TelegramEmulator:
         self.callback_answers: list[str] = []
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, data)
         self.downloads: list[str] = []
+        self.names: dict[int, str] = {}  # user id -> first name (and no last name)
         self.blocked: set[int] = set()  # chats that blocked the bot: 403
         self.unknown_chats: set[int] = set()  # 400 chat not found
         self.polls = 0  # getUpdates calls answered
@@ -105,13 +108,13 @@ class TelegramEmulator:
             await self._runner.cleanup()
 
     # --- the users' side -----------------------------------------------------------------------
-    async def user_sends_text(self, chat: int, text: str, *, language: str = "en") -> dict[str, Any]:
+    async def user_sends_text(self, chat: int, text: str, *, language: str | None = "en") -> dict[str, Any]:
         message = self._message(chat, language, text=text)
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return await self.push({"message": message})
 
-    async def user_sends_photo(self, chat: int, jpeg: bytes, *, language: str = "en") -> dict[str, Any]:
+    async def user_sends_photo(self, chat: int, jpeg: bytes, *, language: str | None = "en") -> dict[str, Any]:
         """A compressed photo in two sizes; the larger one is the real file."""
         small_id = self.add_file(jpeg[:64], "thumb.jpg")
         big_id = self.add_file(jpeg, "photo.jpg")
@@ -121,20 +124,24 @@ class TelegramEmulator:
         ]
         return await self.push({"message": self._message(chat, language, photo=sizes)})
 
-    async def user_sends(self, chat: int, *, language: str = "en", **content: Any) -> dict[str, Any]:
+    async def user_sends(self, chat: int, *, language: str | None = "en", **content: Any) -> dict[str, Any]:
         """Any other message content, e.g. `sticker={...}` or `location={...}`."""
         return await self.push({"message": self._message(chat, language, **content)})
 
-    async def user_presses(self, chat: int, message: Sent, label: str, *, language: str = "en") -> dict[str, Any]:
+    async def user_presses(
+        self, chat: int, message: Sent, label: str, *, language: str | None = "en"
+    ) -> dict[str, Any]:
         """Press the button whose label contains `label` on a message the bot sent."""
         matches = [data for text, data in message.buttons if label.casefold() in text.casefold()]
         assert matches, f"no button {label!r} among {message.labels()}"
         return await self.press_data(chat, message, matches[0], language=language)
 
-    async def press_data(self, chat: int, message: Sent, data: str, *, language: str = "en") -> dict[str, Any]:
+    async def press_data(
+        self, chat: int, message: Sent, data: str, *, language: str | None = "en"
+    ) -> dict[str, Any]:
         query = {
             "id": f"cb{next(self._file_ids)}",
-            "from": _user(chat, language),
+            "from": self._user(chat, language),
             "chat_instance": f"ci{chat}",
             "data": data,
             "message": {
@@ -164,12 +171,23 @@ class TelegramEmulator:
         self.replays.extend(self.history[i] for i in update_ids)
         await self._notify()
 
-    def _message(self, chat: int, language: str, **content: Any) -> dict[str, Any]:
+    def _user(self, chat: int, language: str | None) -> dict[str, Any]:
+        user_id = chat if chat > 0 else 555
+        user: dict[str, Any] = {"id": user_id, "is_bot": False}
+        if user_id in self.names:
+            user["first_name"] = self.names[user_id]
+        else:
+            user.update(first_name="Aigerim", last_name=f"U{user_id}")
+        if language is not None:
+            user["language_code"] = language
+        return user
+
+    def _message(self, chat: int, language: str | None, **content: Any) -> dict[str, Any]:
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup", "first_name": "User"},
-            "from": _user(chat, language),
+            "from": self._user(chat, language),
             **content,
         }
 
@@ -395,11 +413,6 @@ class TelegramEmulator:
                 "inline_keyboard": [[{"text": t, "callback_data": d}] for t, d in sent.buttons]
             }
         return message
-
-
-def _user(chat: int, language: str) -> dict[str, Any]:
-    user_id = chat if chat > 0 else 555
-    return {"id": user_id, "is_bot": False, "first_name": "Aigerim", "last_name": f"U{user_id}", "language_code": language}
 
 
 def _buttons(params: dict[str, Any]) -> list[tuple[str, str]]:
