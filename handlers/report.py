@@ -65,6 +65,7 @@ def register(router: Router) -> None:
     router.step("report.comment")(on_comment)
     router.step("report.confirm")(on_confirm)
     router.step("report.sent")(on_sent)
+    router.menu_photo = start_report_with_photo
 
 
 # --- the draft ------------------------------------------------------------------------------------
@@ -123,6 +124,16 @@ async def start_report(ctx: Ctx) -> None:
         return
     await _save(ctx, {"photos": []})
     await advance(ctx)
+
+
+async def start_report_with_photo(ctx: Ctx) -> None:
+    """A photo sent at the main menu starts a report with it (unless a draft or the daily limit
+    needs an answer first)."""
+    queued = len(ctx.outbox)
+    await start_report(ctx)
+    if ctx.step == "report.photo":
+        del ctx.outbox[queued:]  # the "send a photo" prompt: the photo is already here
+        await on_photo(ctx)
 
 
 async def on_resume(ctx: Ctx) -> None:

@@ -46,6 +46,9 @@ class Router:
     profile_lines: list[ProfileLines] = field(default_factory=list)
     # Steps that may run before consent is given (choosing the language, the consent question).
     steps_without_consent: set[str] = field(default_factory=set)
+    # What a photo sent at the main menu does (a citizen who sends a picture of a dump straight
+    # away wants to report it).
+    menu_photo: Handler | None = None
     # Services the composition root hands to flows (geography, photo store, ...), by name.
     services: dict[str, Any] = field(default_factory=dict)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.context import Ctx
 from handlers.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from handlers.router import Router
-from handlers.types import Choice
+from handlers.types import Choice, Kind
 
 AGREE, DECLINE = "agree", "decline"
 
@@ -117,6 +117,9 @@ async def show_menu(ctx: Ctx, text: str | None = None) -> None:
 
 
 async def on_menu_choice(ctx: Ctx) -> None:
+    if ctx.incoming.kind is Kind.PHOTO and ctx.router.menu_photo is not None:
+        await ctx.router.menu_photo(ctx)
+        return
     entry = ctx.router.menu_entry_by_id(ctx.choice or "")
     if entry is None:
         ctx.reprompt(ctx._("Please choose one of the options below."))

@@ -312,3 +312,12 @@ async def test_mydata_forget_and_profile(app, chat: Chat) -> None:
         assert report.reporter_id is None
         assert await s.scalar(select(ReportPhoto.added_by_id)) is None
         assert await s.scalar(select(ReportStatusChange.changed_by_id)) is None
+
+
+async def test_photo_at_the_menu_starts_a_report(app, chat: Chat) -> None:
+    await chat.onboard("English")
+    replies = await chat.photo(images.jpeg())
+    assert [r.text.split(".")[0] for r in replies] == ["Photo 1 of 5 received"]
+    async with app.sessions() as s:
+        draft = await s.scalar(select(ReportDraft))
+        assert len(draft.data["photos"]) == 1
