@@ -27,7 +27,11 @@ class TokenBucket:
 
 
 class KeyedLimiter:
-    """One bucket overall and one per key (chat). `acquire` waits for both."""
+    """One bucket overall and one per key (chat). `acquire` waits for both.
+
+    The overall bucket holds one token by default: messages are paced evenly (1/rate apart), because
+    a platform that counts over a sliding second refuses the 31st message of a burst of 30 followed
+    by steady sending; a full-size burst would earn a 429 at every start."""
 
     def __init__(
         self,
@@ -37,7 +41,7 @@ class KeyedLimiter:
         overall_burst: float | None = None,
     ) -> None:
         self.overall = (
-            TokenBucket(overall_rate, overall_burst or max(1.0, overall_rate)) if overall_rate else None
+            TokenBucket(overall_rate, overall_burst or 1.0) if overall_rate else None
         )
         self.per_key_rate = per_key_rate
         self.per_key_burst = per_key_burst
