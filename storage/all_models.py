@@ -1,3 +1,4 @@
 """Imports every model module so that the metadata knows every table (Alembic, tests)."""
 
 import storage.models  # noqa: F401
+import storage.reports  # noqa: F401

@@ -1,0 +1,191 @@
+"""Dump reports: the report, its photos, its status history, the confirmations of other citizens,
+and the unfinished draft a citizen is filling in.
+
+The public code (`TZ-000123`) is derived from the id, so it needs no column of its own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.base import Base, JSONType, UTCDateTime, utcnow
+from storage.models import BigId
+
+CODE_PREFIX = "TZ-"
+
+
+class ReportStatus(StrEnum):
+    NEW = "new"
+    QUEUED = "queued"  # handed over to the region's moderators
+    CONFIRMED = "confirmed"
+    IN_PROGRESS = "in_progress"
+    CLEANED = "cleaned"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    DISPUTED = "disputed"  # the reporter contests "cleaned" or "rejected"
+
+
+# A dump that is still there as far as we know: new reports of the same place are duplicates.
+OPEN_STATUSES: tuple[ReportStatus, ...] = (
+    ReportStatus.NEW,
+    ReportStatus.QUEUED,
+    ReportStatus.CONFIRMED,
+    ReportStatus.IN_PROGRESS,
+    ReportStatus.DISPUTED,
+)
+
+
+class WasteType(StrEnum):
+    HOUSEHOLD = "household"
+    CONSTRUCTION = "construction"
+    PLASTIC = "plastic"
+    TYRES = "tyres"
+    HAZARDOUS = "hazardous"
+    ORGANIC = "organic"
+    METAL = "metal"
+    ELECTRONICS = "electronics"
+    OTHER = "other"
+
+
+class DumpSize(StrEnum):
+    BAG = "bag"
+    WHEELBARROW = "wheelbarrow"
+    TRUCK = "truck"
+
+
+class LocationSource(StrEnum):
+    SHARED = "shared"  # a location shared from the messenger
+    PHOTO = "photo"  # the EXIF GPS of a photo sent as a file
+    ADDRESS = "address"  # a typed address, geocoded
+    REGION = "region"  # only the region, picked from the list: no point
+
+
+def report_code(report_id: int) -> str:
+    return f"{CODE_PREFIX}{report_id:06d}"
+
+
+def parse_report_code(code: str) -> int | None:
+    """'TZ-000123', 'tz-123' or '123' -> 123; None if it is not a code."""
+    text = code.strip().upper().removeprefix(CODE_PREFIX)
+    return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_reporter_created", "reporter_id", "created_at"),  # my reports, anti-flood
+        Index("ix_reports_region_status", "region_code", "status", "created_at"),  # queues, photo duplicates
+        Index("ix_reports_lat_lon", "latitude", "longitude"),  # duplicates within 50 m (a box first)
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # NULL once the reporter used /forget: the report stays, detached from the person.
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.NEW)
+    region_code: Mapped[str] = mapped_column(String(8))  # ISO 3166-2:KZ, e.g. KZ-71
+    district_pcode: Mapped[str | None] = mapped_column(String(16))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    location_source: Mapped[str] = mapped_column(String(16), default=LocationSource.SHARED)
+    address: Mapped[str | None] = mapped_column(String(512))  # as typed, when it was geocoded
+    waste_types: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    size: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    confirmations_count: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    photos: Mapped[list[ReportPhoto]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        order_by="ReportPhoto.position",
+        lazy="selectin",
+    )
+    history: Mapped[list[ReportStatusChange]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        order_by="ReportStatusChange.id",
+        lazy="selectin",
+    )
+
+    @property
+    def code(self) -> str:
+        return report_code(self.id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ReportPhoto(Base):
+    """A photo as stored: paths are relative to MEDIA_DIR and named by content hash."""
+
+    __tablename__ = "report_photos"
+    __table_args__ = (UniqueConstraint("report_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    path: Mapped[str] = mapped_column(String(255))
+    thumb_path: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    phash: Mapped[str] = mapped_column(String(16), index=True)  # 64-bit dHash, hex
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # Who sent it: the reporter, or a citizen who confirmed the dump. NULL after /forget.
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="photos")
+
+
+class ReportStatusChange(Base):
+    """One step of a report's life: who changed the status, when, and why."""
+
+    __tablename__ = "report_status_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    old_status: Mapped[str | None] = mapped_column(String(16))
+    new_status: Mapped[str] = mapped_column(String(16))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="history")
+
+
+class ReportConfirmation(Base):
+    """Another citizen says "this dump is still there" (a duplicate report answered "yes")."""
+
+    __tablename__ = "report_confirmations"
+    __table_args__ = (UniqueConstraint("report_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReportDraft(Base):
+    """The report a citizen is filling in (JSON), one per user. Kept outside the conversation state
+    so that a trip to the menu does not lose it: "Report a dump" then offers to continue it."""
+
+    __tablename__ = "report_drafts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
