@@ -16,6 +16,8 @@ COMMAND_MODULES = (
     "bot.commands.console",
     "bot.commands.migrate",
     "bot.commands.locales",
+    "bot.commands.admin",
+    "bot.commands.jobs",
 )
 
 

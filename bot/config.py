@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     WEB_HOST: str = "127.0.0.1"
     WEB_PORT: int = Field(8080, ge=1, le=65535)
     ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Moderation jobs (jobs/): how often new reports are handed over, when an untriaged report is
+    # escalated, how many report cards one run posts per chat (the rest wait in /queue).
+    HANDOVER_EVERY_MINUTES: int = Field(5, ge=1, le=1440)
+    ESCALATION_HOURS: float = Field(48, gt=0)
+    ANNOUNCE_PER_RUN: int = Field(20, ge=1, le=500)
 
     @field_validator("ADMINS", mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, UniqueConstraint, delete, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,7 +45,62 @@ class ModeratorChat(Base):
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(8), default="ru")  # of the admin who bound it
     bound_by: Mapped[str] = mapped_column(String(96))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReportTriage(Base):
+    """The moderation side of a report, one row per report handed over. The times make the jobs
+    idempotent: a report is escalated once per time it is queued, asked "still there?" once per
+    confirmation, and may be disputed until `cleaned_at` + 7 days."""
+
+    __tablename__ = "report_triage"
+    __table_args__ = (Index("ix_report_triage_queued", "queued_at"),)
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    national: Mapped[bool] = mapped_column(Boolean, default=False)  # no moderator: admins' queue
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    still_there_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cleaned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disputes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportNote(Base):
+    """An internal note of a moderator: never shown to the reporter nor published."""
+
+    __tablename__ = "report_notes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FollowUpPhoto:
+    AFTER = "after"  # the moderator's photo of the cleaned place
+    DISPUTE = "dispute"  # the reporter's photo contesting "cleaned"
+    STILL_THERE = "still_there"  # the reporter's new photo, 30 days after confirmation
+
+
+class ReportFollowUpPhoto(Base):
+    """Photos taken after the report, kept beside the reporter's "before" photos (`ReportPhoto`)
+    but apart from them, so that a photo of a clean place never matches a new dump's photo."""
+
+    __tablename__ = "report_follow_up_photos"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(String(255))
+    thumb_path: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -98,6 +153,7 @@ async def bind_chat(
     by: str,
     now: datetime,
     title: str | None = None,
+    language: str = "ru",
 ) -> bool:
     existing = await session.scalar(
         select(ModeratorChat).where(
@@ -114,6 +170,7 @@ async def bind_chat(
             channel=channel,
             chat_id=chat_id,
             title=title[:128] if title else None,
+            language=language,
             bound_by=by,
             created_at=now,
         )
