@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel
 from bot.config import Settings
+from bot.geo import shared_geography
+from bot.geocode import NominatimGeocoder
+from bot.photos import PhotoStore
 from bot.i18n import translators
 from bot.outbox import OutboxSender
 from handlers import build_router
@@ -25,7 +28,15 @@ log = logging.getLogger(__name__)
 def build_services(settings: Settings) -> dict[str, Any]:
     """What flows may use besides the database, by name (see `Ctx.service`)."""
     settings.MEDIA_DIR.mkdir(parents=True, exist_ok=True)
-    return {"settings": settings, "media_dir": settings.MEDIA_DIR}
+    services: dict[str, Any] = {
+        "settings": settings,
+        "media_dir": settings.MEDIA_DIR,
+        "geo": shared_geography(),
+        "photos": PhotoStore(settings.MEDIA_DIR),
+    }
+    if settings.GEOCODING_ENABLED:
+        services["geocoder"] = NominatimGeocoder(settings.GEOCODING_USER_AGENT)
+    return services
 
 
 @dataclass

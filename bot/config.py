@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     WEB_HOST: str = "127.0.0.1"
     WEB_PORT: int = Field(8080, ge=1, le=65535)
     ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Typed addresses looked up with OpenStreetMap's Nominatim (off: the user picks the region).
+    GEOCODING_ENABLED: bool = False
+    GEOCODING_USER_AGENT: str = "taza-bot/0.1 (Taza Qazaqstan citizen reports)"
     # Moderation jobs (jobs/): how often new reports are handed over, when an untriaged report is
     # escalated, how many report cards one run posts per chat (the rest wait in /queue).
     HANDOVER_EVERY_MINUTES: int = Field(5, ge=1, le=1440)

@@ -11,6 +11,8 @@ from handlers.router import Router
 FLOW_MODULES = (
     "handlers.start",
     "handlers.profile",
+    "handlers.report",
+    "handlers.my_reports",
     "handlers.moderation_admin",
     "handlers.moderation",
     "handlers.coming_soon",

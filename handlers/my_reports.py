@@ -1,0 +1,191 @@
+""""My reports": the citizen's reports, newest first, and one in detail with its photo and status
+history. Also what reports add to /mydata, /forget and the profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from handlers.context import Ctx
+from handlers.i18n import N_
+from handlers.report_labels import size_name, status_name, waste_names
+from handlers.report_ports import GEO, GeoService
+from handlers.router import Router
+from handlers.start import show_menu
+from handlers.types import Choice
+from storage.reports import (
+    Report,
+    ReportConfirmation,
+    ReportDraft,
+    ReportPhoto,
+    ReportStatusChange,
+)
+
+PAGE = 8
+BACK = "back"
+
+
+def register(router: Router) -> None:
+    router.menu_entry("my_reports", N_("📋 My reports"), 15)(show_my_reports)
+    router.command("myreports")(show_my_reports)
+    router.step("myreports.list")(on_list_choice)
+    router.step("myreports.detail")(on_detail_choice)
+    router.personal_data("reports", export_reports, detach_reports)
+    router.profile_lines.append(profile_lines)
+
+
+def place_name(ctx: Ctx, region_code: str, district_pcode: str | None) -> str:
+    """"Абай облысы, Семей қаласы" in the user's language."""
+    geo: GeoService = ctx.service(GEO)
+    language = ctx.tr.language
+    region = geo.regions.get(region_code)
+    parts = [region.name(language) if region else region_code]
+    district = geo.districts.get(district_pcode) if district_pcode else None
+    if district is not None:
+        parts.append(district.name(language))
+    return ", ".join(parts)
+
+
+async def show_my_reports(ctx: Ctx, offset: int = 0) -> None:
+    total = await ctx.session.scalar(
+        select(func.count(Report.id)).where(Report.reporter_id == ctx.user.id)
+    )
+    if not total:
+        await show_menu(
+            ctx,
+            ctx._("You have not sent any reports yet. Press «Report a dump» to send the first one."),
+        )
+        return
+    reports = (
+        await ctx.session.scalars(
+            select(Report)
+            .where(Report.reporter_id == ctx.user.id)
+            .order_by(Report.created_at.desc(), Report.id.desc())
+            .offset(offset)
+            .limit(PAGE)
+        )
+    ).all()
+    lines = [ctx._("📋 My reports ({n}):", n=int(total))]
+    choices = []
+    for report in reports:
+        status = status_name(ctx.tr, report.status)
+        lines.append(
+            f"{report.code} · {ctx.tr.date(report.created_at)} · "
+            f"{place_name(ctx, report.region_code, None)} · {status}"
+        )
+        choices.append(Choice(f"report:{report.id}", f"{report.code} · {status}"))
+    if offset + PAGE < total:
+        choices.append(Choice(f"older:{offset + PAGE}", ctx._("➡️ Older reports")))
+    lines.append(ctx._("Choose a report to see it in detail."))
+    ctx.ask("myreports.list", "\n".join(lines), choices)
+
+
+async def on_list_choice(ctx: Ctx) -> None:
+    choice = ctx.choice or ""
+    if choice.startswith("older:"):
+        await show_my_reports(ctx, int(choice.removeprefix("older:")))
+        return
+    report_id = int(choice.removeprefix("report:")) if choice.startswith("report:") else None
+    report = await ctx.session.get(Report, report_id) if report_id else None
+    if report is None or report.reporter_id != ctx.user.id:
+        ctx.reprompt(ctx._("Please choose one of the options below."))
+        return
+    await show_report(ctx, report)
+
+
+async def show_report(ctx: Ctx, report: Report) -> None:
+    tr = ctx.tr
+    lines = [
+        ctx._("Report {code}", code=report.code),
+        ctx._("Status: {status}", status=status_name(tr, report.status)),
+        ctx._("Sent: {when}", when=tr.datetime(report.created_at)),
+        "📍 " + place_name(ctx, report.region_code, report.district_pcode),
+    ]
+    if report.latitude is not None and report.longitude is not None:
+        lines.append(f"   {report.latitude:.5f}, {report.longitude:.5f}")
+    lines.append("🗑 " + waste_names(tr, report.waste_types))
+    lines.append("📏 " + size_name(tr, report.size))
+    if report.comment:
+        lines.append("💬 " + report.comment)
+    lines.append(ctx.ngettext("📸 {n} photo", "📸 {n} photos", len(report.photos)))
+    if report.confirmations_count:
+        lines.append(
+            ctx.ngettext(
+                "👥 {n} person confirmed the dump",
+                "👥 {n} people confirmed the dump",
+                report.confirmations_count,
+            )
+        )
+    lines.append("")
+    lines.append(ctx._("History:"))
+    for change in report.history:
+        lines.append(f"• {tr.datetime(change.changed_at)}: {status_name(tr, change.new_status)}")
+    ctx.ask(
+        "myreports.detail",
+        "\n".join(lines),
+        [Choice(BACK, ctx._("⬅️ Back to my reports"))],
+        photo_path=report.photos[0].path if report.photos else None,
+    )
+
+
+async def on_detail_choice(ctx: Ctx) -> None:
+    if ctx.choice == BACK:
+        await show_my_reports(ctx)
+    else:
+        ctx.reprompt(ctx._("Please choose one of the options below."))
+
+
+# --- /mydata, /forget, profile --------------------------------------------------------------------
+async def export_reports(ctx: Ctx) -> list[dict[str, Any]]:
+    reports = (
+        await ctx.session.scalars(
+            select(Report).where(Report.reporter_id == ctx.user.id).order_by(Report.id)
+        )
+    ).all()
+    return [
+        {
+            "code": r.code,
+            "created_at": r.created_at.isoformat(),
+            "status": r.status,
+            "region": r.region_code,
+            "district": r.district_pcode,
+            "latitude": r.latitude,
+            "longitude": r.longitude,
+            "address": r.address,
+            "waste_types": r.waste_types,
+            "size": r.size,
+            "comment": r.comment,
+            "photos": [p.path for p in r.photos],
+            "history": [
+                {"at": h.changed_at.isoformat(), "status": h.new_status} for h in r.history
+            ],
+        }
+        for r in reports
+    ]
+
+
+async def detach_reports(ctx: Ctx) -> None:
+    """/forget: the reports stay (the dumps are real) but nothing links them to the person."""
+    uid = ctx.user.id
+    session = ctx.session
+    await session.execute(update(Report).where(Report.reporter_id == uid).values(reporter_id=None))
+    await session.execute(
+        update(ReportPhoto).where(ReportPhoto.added_by_id == uid).values(added_by_id=None)
+    )
+    await session.execute(
+        update(ReportStatusChange)
+        .where(ReportStatusChange.changed_by_id == uid)
+        .values(changed_by_id=None)
+    )
+    await session.execute(
+        update(ReportConfirmation).where(ReportConfirmation.user_id == uid).values(user_id=None)
+    )
+    await session.execute(delete(ReportDraft).where(ReportDraft.user_id == uid))
+
+
+async def profile_lines(ctx: Ctx) -> list[str]:
+    count = await ctx.session.scalar(
+        select(func.count(Report.id)).where(Report.reporter_id == ctx.user.id)
+    )
+    return [ctx._("Reports sent: {n}", n=int(count or 0))]

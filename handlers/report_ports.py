@@ -1,0 +1,65 @@
+"""What the report flows need from the composition root, as small protocols: the flows reach the
+implementations (bot/geo.py, bot/photos.py, bot/geocode.py) only through `ctx.service(name)`."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+GEO, PHOTOS, GEOCODER = "geo", "photos", "geocoder"
+
+
+class PhotoRejected(Exception):
+    """`reason`: 'too_large' (bytes), 'too_many_pixels', 'not_image', 'broken'."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NamedArea(Protocol):
+    def name(self, language: str) -> str: ...
+
+
+class RegionLike(NamedArea, Protocol):
+    code: str
+
+
+class DistrictLike(NamedArea, Protocol):
+    pcode: str
+    region_code: str
+
+
+class PlaceLike(Protocol):
+    region: RegionLike
+    district: DistrictLike | None
+
+
+class GeoService(Protocol):
+    regions: dict[str, Any]
+    districts: dict[str, Any]
+
+    def locate(self, latitude: float, longitude: float) -> PlaceLike | None: ...
+
+    def region_list(self, language: str) -> list[Any]: ...
+
+    def distance_m(self, a: tuple[float, float], b: tuple[float, float]) -> float: ...
+
+
+class StoredPhotoLike(Protocol):
+    sha256: str
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+class PhotoService(Protocol):
+    async def ingest(self, data: bytes) -> StoredPhotoLike:
+        """Raises PhotoRejected."""
+        ...
+
+    def hash_distance(self, a: str, b: str) -> int: ...
+
+
+class GeocoderService(Protocol):
+    async def geocode(self, address: str) -> tuple[float, float] | None:
+        """(latitude, longitude) of an address in Kazakhstan, or None if not found."""
+        ...
