@@ -17,7 +17,7 @@ from handlers.moderation_access import actor, may_moderate, my_regions, refuse
 from handlers.moderation_routing import region_destinations
 from handlers.report_labels import status_name
 from handlers.report_ports import GEO, PHOTOS, PhotoRejected
-from handlers.router import Router
+from handlers.router import Handler, Router
 from handlers.triage import (
     CLEANABLE,
     CONFIRMABLE,
@@ -30,7 +30,7 @@ from handlers.triage import (
     triage_of,
 )
 from handlers.types import Choice, Reply
-from storage.moderation import FollowUpPhoto, ReportFollowUpPhoto, ReportNote, ReportTriage
+from storage.moderation import FollowUpPhoto, ModeratorChat, ReportFollowUpPhoto, ReportNote, ReportTriage
 from storage.reports import Report, ReportStatus, parse_report_code
 
 log = logging.getLogger(__name__)
@@ -38,12 +38,29 @@ NOTE_LIMIT = 1000
 
 
 def register(router: Router) -> None:
-    router.action("mod", without_consent=True)(on_press)
-    router.command("queue", without_consent=True)(show_queue)
-    router.command("report", without_consent=True)(show_report)
-    router.step("moderation.note", without_consent=True)(on_note)
-    router.step("moderation.after_photo", without_consent=True)(on_after_photo)
-    router.step("moderation.duplicate_of", without_consent=True)(on_duplicate_of)
+    router.action("mod", without_consent=True)(in_chat_language(on_press))
+    router.command("queue", without_consent=True)(in_chat_language(show_queue))
+    router.command("report", without_consent=True)(in_chat_language(show_report))
+    router.step("moderation.note", without_consent=True)(in_chat_language(on_note))
+    router.step("moderation.after_photo", without_consent=True)(in_chat_language(on_after_photo))
+    router.step("moderation.duplicate_of", without_consent=True)(in_chat_language(on_duplicate_of))
+
+
+def in_chat_language(handler: Handler) -> Handler:
+    """In a bound moderator chat, answer in the chat's language (the one its cards are in), not
+    in the language of whoever pressed."""
+
+    async def wrapped(ctx: Ctx) -> None:
+        language = await ctx.session.scalar(
+            select(ModeratorChat.language).where(
+                ModeratorChat.channel == ctx.incoming.channel, ModeratorChat.chat_id == ctx.incoming.chat_id
+            ).limit(1)
+        )
+        if language in ctx.translators:
+            ctx.tr = ctx.translators[language]
+        await handler(ctx)
+
+    return wrapped
 
 
 # --- pressing a button on a report card -------------------------------------------------------

@@ -37,13 +37,13 @@ SIZE_LABELS = {
 
 
 def status_name(tr: Translator, status: str) -> str:
-    label = STATUS_LABELS.get(ReportStatus(status)) if status in ReportStatus else None
+    label = STATUS_LABELS.get(status)  # a StrEnum key matches its plain str value
     return tr._(label) if label else status
 
 
 def waste_names(tr: Translator, types: list[str]) -> str:
-    return ", ".join(tr._(WASTE_LABELS[WasteType(t)]) for t in types if t in WasteType)
+    return ", ".join(tr._(WASTE_LABELS[t]) for t in types if t in WASTE_LABELS)
 
 
 def size_name(tr: Translator, size: str | None) -> str:
-    return tr._(SIZE_LABELS[DumpSize(size)]) if size in DumpSize else "—"
+    return tr._(SIZE_LABELS[size]) if size in SIZE_LABELS else "—"
