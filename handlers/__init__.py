@@ -15,6 +15,7 @@ FLOW_MODULES = (
     "handlers.my_reports",
     "handlers.moderation_admin",
     "handlers.moderation",
+    "handlers.reporter_followup",
     "handlers.coming_soon",
 )
 

@@ -5,4 +5,6 @@ idempotent: each run looks at the database as it is, so running twice or after a
 JOB_MODULES = (
     "jobs.handover",
     "jobs.escalation",
+    "jobs.still_there",
+    "jobs.digest",
 )

@@ -306,3 +306,75 @@ async def test_escalation_after_the_configured_time(app, setup, clock) -> None:
     admin = setup["admin"].history[-1].text
     assert "Escalated" in admin and "Almaty: 2" in admin and "Ulytau Region: 1" in admin
     assert await run_job(app, "escalation") == "nothing overdue"
+
+
+async def cleaned(app, setup, mod: Member, report_id: int) -> None:
+    await run_job(app, "handover")
+    await app.sender.flush()
+    await mod.press(f"mod:done:{report_id}")
+    await mod.photo(images.jpeg(seed=91))
+
+
+async def test_dispute_within_7_days_reopens_the_report(app, setup, clock) -> None:
+    ids = setup["ids"]
+    mod = Member(app, GROUP, "mod")
+    await cleaned(app, setup, mod, ids["boris"])
+    boris = setup["boris"]
+
+    # Someone else pressing the reporter's button is refused.
+    eve = Chat(app, "eve")
+    await eve.onboard("English")
+    assert "Only the author" in texts(await eve.press(f"dispute:{ids['boris']}", None))
+
+    clock.advance(days=6)
+    await boris.press(f"dispute:{ids['boris']}", None)
+    assert "Опишите" in boris.last.text
+    await boris.send("Мусор просто сдвинули за гаражи")
+    await boris.send("без фото")
+    assert "фото" in boris.history[-2].text.lower()
+    await boris.photo(images.jpeg(seed=92))
+    assert "оспорено" in boris.history[-1].text
+    assert await status_of(app, ids["boris"]) == ReportStatus.DISPUTED
+    group = app.channels["console"].sent[GROUP][-1]
+    assert "Мусор просто сдвинули" in group.text and group.choices
+    async with app.sessions() as s:
+        triage = await s.get(ReportTriage, ids["boris"])
+        last = await s.scalar(select(ReportStatusChange).order_by(ReportStatusChange.id.desc()).limit(1))
+    assert triage.disputes == 1 and triage.queued_at == clock()
+    assert (last.new_status, last.note) == ("disputed", "Мусор просто сдвинули за гаражи")
+    # Back in the queue: /queue offers it again.
+    assert f"TZ-{ids['boris']:06d}" in (await mod.send("/queue"))[0].text
+
+
+async def test_dispute_after_7_days_is_refused(app, setup, clock) -> None:
+    ids = setup["ids"]
+    await cleaned(app, setup, Member(app, GROUP, "mod"), ids["aigerim"])
+    clock.advance(days=8)
+    aigerim = setup["aigerim"]
+    replies = await aigerim.press(f"dispute:{ids['aigerim']}", None)
+    assert "7" in replies[-1].text and "өтіп кетті" in replies[-1].text
+    assert await status_of(app, ids["aigerim"]) == ReportStatus.CLEANED
+
+
+async def test_still_there_after_30_days(app, setup, clock) -> None:
+    ids = setup["ids"]
+    await run_job(app, "handover")
+    mod = Member(app, GROUP, "mod")
+    await mod.press(f"mod:ok:{ids['aigerim']}")
+    await mod.press(f"mod:ok:{ids['boris']}")
+    clock.advance(days=29)
+    assert await run_job(app, "still_there") == "asked 0 reporters"
+    clock.advance(days=2)
+    assert await run_job(app, "still_there") == "asked 2 reporters"
+    assert await run_job(app, "still_there") == "asked 0 reporters"
+    await app.sender.flush()
+    aigerim, boris = setup["aigerim"], setup["boris"]
+    assert aigerim.last.kind == "status_update" and len(aigerim.last.choices) == 2
+    await aigerim.press(f"still:{ids['aigerim']}:photo", None)
+    await aigerim.photo(images.jpeg(seed=93))
+    await boris.press(f"still:{ids['boris']}:cleaned", None)
+    group = texts(app.channels["console"].sent[GROUP][-2:])
+    assert "still there" in group and "has been cleaned" in group
+    async with app.sessions() as s:
+        kinds = (await s.scalars(select(ReportFollowUpPhoto.kind))).all()
+    assert kinds == ["still_there"]

@@ -16,6 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('job_runs',
+    sa.Column('job', sa.String(length=32), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('done_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('job', 'key', name=op.f('pk_job_runs'))
+    )
     op.create_table('moderator_chats',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('region_code', sa.String(length=16), nullable=False),
@@ -111,3 +117,4 @@ def downgrade() -> None:
         batch_op.drop_index('ix_moderator_chats_chat')
 
     op.drop_table('moderator_chats')
+    op.drop_table('job_runs')
