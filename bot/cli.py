@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "bot.commands.console",
     "bot.commands.migrate",
     "bot.commands.locales",
+    "bot.commands.export",
     "bot.commands.admin",
     "bot.commands.jobs",
 )

@@ -37,13 +37,14 @@ SIZE_LABELS = {
 
 
 def status_name(tr: Translator, status: str) -> str:
-    label = STATUS_LABELS.get(status)  # a StrEnum key matches its plain str value
+    label = STATUS_LABELS.get(status)  # type: ignore[call-overload]  (StrEnum keys match str)
     return tr._(label) if label else status
 
 
 def waste_names(tr: Translator, types: list[str]) -> str:
-    return ", ".join(tr._(WASTE_LABELS[t]) for t in types if t in WASTE_LABELS)
+    return ", ".join(tr._(WASTE_LABELS[t]) for t in types if t in WASTE_LABELS)  # type: ignore[index]
 
 
 def size_name(tr: Translator, size: str | None) -> str:
-    return tr._(SIZE_LABELS[size]) if size in SIZE_LABELS else "—"
+    label = SIZE_LABELS.get(size) if size else None  # type: ignore[call-overload]
+    return tr._(label) if label else "—"

@@ -1,0 +1,314 @@
+"""Reporting a dump, as a citizen goes through it, in kk, ru and en; duplicates; bad input."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers.report import DAILY_LIMIT
+from storage.reports import Report, ReportConfirmation, ReportDraft, ReportPhoto, ReportStatusChange
+from tests.support import images
+from tests.support.chat import Chat, labels, texts
+
+ASTANA = (51.1282, 71.4306)
+
+LANGS = [
+    # button, send, done, next, skip, bag, thanks word, astana, my reports, status new
+    ("Қазақша", "Өтінішті жіберу", "Дайын", "Келесі", "Өткізіп", "қапқа", "Рақмет", "Астана қаласы", "Менің өтініштерім", "жаңа"),
+    ("Русский", "Отправить обращение", "Готово", "Далее", "Пропустить", "мешок", "Спасибо", "город Астана", "Мои обращения", "новое"),
+    ("English", "Send the report", "Done", "Next", "Skip", "bag", "Thank you", "Astana", "My reports", "new"),
+]
+
+
+async def count(app, model) -> int:
+    async with app.sessions() as s:
+        return await s.scalar(select(func.count()).select_from(model))
+
+
+async def report_dump(chat: Chat, *, seed: int = 1, point=ASTANA, comment: str | None = None) -> list:
+    await chat.click("📸")
+    await chat.photo(images.jpeg(seed))
+    await chat.click("✅")  # done
+    await chat.location(*point)
+    return await finish(chat, comment)
+
+
+async def finish(chat: Chat, comment: str | None = None) -> list:
+    """From the waste question to the sent report: household waste, a bag, comment, send."""
+    await chat.send("1")
+    await chat.send(str(len(chat.last.choices) - 1))  # "Next" is just before "Menu"
+    await chat.send("1")  # fits in a bag
+    if comment is None:
+        await chat.send("1")  # skip
+    else:
+        await chat.send(comment)
+    return await chat.send("1")  # send
+
+
+@pytest.mark.parametrize("lang", LANGS, ids=["kk", "ru", "en"])
+async def test_whole_flow(app, lang) -> None:
+    button, send, done, nxt, skip, bag, thanks, astana, my_reports, new = lang
+    chat = Chat(app, "citizen")
+    await chat.onboard(button)
+    first = await chat.click("📸")
+    assert "5" in first[-1].text
+    got = await chat.photo(images.jpeg(1))
+    assert done in " ".join(labels(got[-1]))
+    await chat.photo(images.jpeg(2, orientation=6))
+    await chat.click(done)
+    located = await chat.location(*ASTANA)
+    assert astana in texts(located)
+    await chat.send("1, 3")
+    waste = await chat.click(nxt)
+    assert bag in " ".join(labels(waste[-1]))
+    await chat.click(bag)
+    await chat.click(skip)
+    summary = chat.last
+    assert astana in summary.text and summary.photo_path and send in " ".join(labels(summary))
+    sent = await chat.click(send)
+    assert thanks in sent[-1].text and "TZ-000001" in sent[-1].text
+
+    async with app.sessions() as s:
+        report = await s.scalar(select(Report))
+        assert report.status == "new" and report.region_code == "KZ-71"
+        assert report.district_pcode == "KZ711210"
+        assert report.waste_types == ["household", "plastic"] and report.size == "bag"
+        assert len(report.photos) == 2 and report.history[0].new_status == "new"
+        assert await s.scalar(select(func.count()).select_from(ReportDraft)) == 0
+    mine = await chat.click(my_reports)
+    assert "TZ-000001" in mine[-1].text and new in mine[-1].text
+    detail = await chat.click("TZ-000001")
+    assert detail[-1].photo_path and detail[-1].photo_path.startswith("photos/")
+    assert (app.settings.MEDIA_DIR / detail[-1].photo_path).is_file()
+    assert new in detail[-1].text
+
+
+async def test_photo_as_file_offers_its_gps(app, chat: Chat) -> None:
+    await chat.onboard()
+    await chat.click("📸")
+    await chat.photo(images.jpeg(4, gps=(43.2, 76.95)), as_document=True)
+    asked = await chat.click("Done")
+    assert "photo's location" in " ".join(labels(asked[-1]))
+    located = await chat.click("photo's location")
+    assert "Almaty, Medeu District" in texts(located)
+    async with app.sessions() as s:
+        draft = await s.scalar(select(ReportDraft))
+        assert draft.data["source"] == "photo"
+        stored = app.settings.MEDIA_DIR / draft.data["photos"][0]["path"]
+    from PIL import Image
+
+    with Image.open(stored) as im:
+        assert not im.getexif()  # GPS and camera data stripped
+
+
+async def test_no_location_pick_region(app, chat: Chat) -> None:
+    await chat.onboard("Русский")
+    await chat.click("📸")
+    await chat.photo(images.jpeg(1))
+    await chat.click("Готово")
+    hint = await chat.send("ул. Абая 10")
+    assert "не умею искать" in hint[0].text
+    regions = await chat.click("выбрать область")
+    assert len(regions[-1].choices) == 21
+    await chat.click("Улытауская")
+    await finish(chat)
+    async with app.sessions() as s:
+        report = await s.scalar(select(Report))
+        assert report.region_code == "KZ-62" and report.latitude is None and report.location_source == "region"
+
+
+class FakeGeocoder:
+    async def geocode(self, address: str):
+        return (47.7833, 67.7144) if "Жезказган" in address else None
+
+
+async def test_typed_address_when_geocoding_on(app, chat: Chat) -> None:
+    app.engine.router.services["geocoder"] = FakeGeocoder()
+    await chat.onboard("Русский")
+    await chat.click("📸")
+    await chat.photo(images.jpeg(1))
+    await chat.click("Готово")
+    assert "написать адрес" in chat.last.text
+    missing = await chat.send("нигде")
+    assert "Не удалось найти" in missing[0].text
+    found = await chat.send("Жезказган, ул. Алашахана 1")
+    assert "Улытауская область" in texts(found)
+
+
+@pytest.mark.parametrize(
+    "point,where", [((42.8746, 74.5698), "Bishkek"), ((44.0, 50.0), "Caspian Sea"), ((0.0, 0.0), "zero")]
+)
+async def test_location_outside_kazakhstan(app, chat: Chat, point, where) -> None:
+    await chat.onboard()
+    await chat.click("📸")
+    await chat.photo(images.jpeg(1))
+    await chat.click("Done")
+    refused = await chat.location(*point)
+    assert "outside Kazakhstan" in refused[0].text and refused[-1].choices
+    ok = await chat.location(*ASTANA)
+    assert "Astana" in texts(ok)
+
+
+@pytest.mark.parametrize(
+    "data,words",
+    [
+        (images.pdf, "not a photo"),
+        (images.text_file, "not a photo"),
+        (images.truncated_jpeg, "damaged"),
+        (images.huge_png, "too large"),
+        (images.sixty_megabytes, "larger than 20 MB"),
+    ],
+    ids=["pdf", "renamed-text", "truncated", "20000px-png", "60MB"],
+)
+async def test_bad_files(app, chat: Chat, data, words) -> None:
+    await chat.onboard()
+    await chat.click("📸")
+    await chat.photo(images.jpeg(1))
+    replies = await chat.photo(data(), as_document=True)
+    assert words in replies[0].text
+    assert "Photo 1 of 5" in replies[-1].text  # the first photo is kept
+    async with app.sessions() as s:
+        assert len((await s.scalar(select(ReportDraft))).data["photos"]) == 1
+
+
+async def test_text_and_sticker_instead_of_photo(app, chat: Chat) -> None:
+    await chat.onboard("Қазақша")
+    await chat.click("📸")
+    text = await chat.send("міне")
+    assert "фотосурет керек" in text[0].text
+    sticker = await chat.other()
+    assert "фотосурет керек" in sticker[0].text
+
+
+async def test_long_and_html_comment(app, chat: Chat) -> None:
+    await chat.onboard()
+    await chat.click("📸")
+    await chat.photo(images.jpeg(1))
+    await chat.click("Done")
+    await chat.location(*ASTANA)
+    await chat.send("1")
+    await chat.click("Next")
+    await chat.click("bag")
+    long = await chat.send("x" * 10000)
+    assert "too long" in long[0].text and "500" in long[0].text
+    html = "<b>big</b> pile <script>alert(1)</script>"
+    summary = await chat.send(html)
+    assert html in summary[-1].text  # shown back as typed: replies are plain text
+    await chat.click("Send the report")
+    async with app.sessions() as s:
+        assert (await s.scalar(select(Report))).comment == html
+
+
+async def test_confirm_twice_creates_one_report(app, chat: Chat) -> None:
+    await chat.onboard()
+    await chat.click("📸")
+    await chat.photo(images.jpeg(1))
+    await chat.click("Done")
+    await chat.location(*ASTANA)
+    await chat.send("1")
+    await chat.click("Next")
+    await chat.click("bag")
+    await chat.click("Skip")
+    confirm = chat.last
+    send_id = next(c.id for c in confirm.choices if "Send" in c.label)
+    await chat.press(send_id, confirm.choice_seq)
+    again = await chat.press(send_id, confirm.choice_seq)
+    assert "earlier message" in again[0].text and "TZ-000001" in again[-1].text
+    assert await count(app, Report) == 1
+
+
+async def test_new_report_in_the_middle_of_one(app, chat: Chat) -> None:
+    await chat.onboard()
+    await chat.click("📸")
+    await chat.photo(images.jpeg(1))
+    await chat.photo(images.jpeg(2))
+    await chat.send("/menu")
+    asked = await chat.click("📸")
+    assert "not sent yet (2 photos)" in asked[-1].text
+    resumed = await chat.click("Continue")
+    assert "Photo 2 of 5" in resumed[-1].text
+    again = await chat.send("/report")
+    assert "not sent yet" in again[-1].text
+    fresh = await chat.click("Discard")
+    assert "discarded" in fresh[0].text and "Send a photo" in fresh[-1].text
+    async with app.sessions() as s:
+        assert (await s.scalar(select(ReportDraft))).data["photos"] == []
+
+
+async def test_duplicate_within_50_m_confirms(app) -> None:
+    first = Chat(app, "first")
+    await first.onboard()
+    await report_dump(first, seed=1)
+    second = Chat(app, "second")
+    await second.onboard("Русский")
+    await second.click("📸")
+    await second.photo(images.jpeg(9))
+    await second.click("Готово")
+    asked = await second.location(ASTANA[0] + 0.0003, ASTANA[1])  # about 33 m north
+    assert "TZ-000001" in asked[-1].text and "33 м" in asked[-1].text and asked[-1].photo_path
+    done = await second.click("Да, та же свалка")
+    assert "подтвердил 1 человек" in done[-1].text
+    async with app.sessions() as s:
+        report = await s.scalar(select(Report))
+        assert report.confirmations_count == 1 and len(report.photos) == 2
+        assert await s.scalar(select(func.count()).select_from(ReportConfirmation)) == 1
+    assert await count(app, Report) == 1
+
+
+async def test_duplicate_by_photo_hash_and_no(app) -> None:
+    first = Chat(app, "first")
+    await first.onboard()
+    await report_dump(first, seed=3)
+    second = Chat(app, "second")
+    await second.onboard()
+    await second.click("📸")
+    await second.photo(images.recompressed(images.jpeg(3)))  # the same picture, re-compressed
+    await second.click("Done")
+    asked = await second.location(ASTANA[0] + 0.01, ASTANA[1])  # about 1.1 km away
+    assert "TZ-000001" in asked[-1].text
+    await second.click("another dump")
+    await finish(second)
+    assert await count(app, Report) == 2
+
+
+async def test_far_and_different_is_not_a_duplicate(app) -> None:
+    first = Chat(app, "first")
+    await first.onboard()
+    await report_dump(first, seed=1)
+    second = Chat(app, "second")
+    await second.onboard()
+    await second.click("📸")
+    await second.photo(images.jpeg(2))
+    await second.click("Done")
+    asked = await second.location(ASTANA[0] + 0.001, ASTANA[1])  # about 111 m
+    assert "What kind of waste" in asked[-1].text
+
+
+async def test_daily_limit(app, chat: Chat, clock) -> None:
+    await chat.onboard()
+    for n in range(DAILY_LIMIT):
+        await report_dump(chat, seed=100 + n, point=(ASTANA[0] + n * 0.01, ASTANA[1]))
+        await chat.send("/menu")
+    refused = await chat.click("📸")
+    assert "come back tomorrow" in refused[-1].text
+    clock.advance(days=1)
+    await chat.send("/menu")
+    allowed = await chat.click("📸")
+    assert "Send a photo" in allowed[-1].text
+
+
+async def test_mydata_forget_and_profile(app, chat: Chat) -> None:
+    await chat.onboard()
+    await report_dump(chat)
+    await chat.send("/menu")
+    profile = await chat.click("My profile")
+    assert "Reports sent: 1" in profile[-1].text
+    data = await chat.send("/mydata")
+    assert b"TZ-000001" in data[0].document.data
+    await chat.send("/forget")
+    await chat.click("Yes, delete")
+    async with app.sessions() as s:
+        report = await s.scalar(select(Report))
+        assert report.reporter_id is None
+        assert await s.scalar(select(ReportPhoto.added_by_id)) is None
+        assert await s.scalar(select(ReportStatusChange.changed_by_id)) is None
