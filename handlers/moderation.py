@@ -40,10 +40,28 @@ NOTE_LIMIT = 1000
 def register(router: Router) -> None:
     router.action("mod", without_consent=True)(in_chat_language(on_press))
     router.command("queue", without_consent=True)(in_chat_language(show_queue))
-    router.command("report", without_consent=True)(in_chat_language(show_report))
+    citizens_report = router.commands.get("report")  # "/report" alone starts a citizen's report
+    router.command("report", without_consent=True)(
+        report_command(in_chat_language(show_report), citizens_report.handler if citizens_report else None)
+    )
     router.step("moderation.note", without_consent=True)(in_chat_language(on_note))
     router.step("moderation.after_photo", without_consent=True)(in_chat_language(on_after_photo))
     router.step("moderation.duplicate_of", without_consent=True)(in_chat_language(on_duplicate_of))
+
+
+def report_command(moderators: Handler, citizens: Handler | None) -> Handler:
+    """`/report CODE` shows a report to its moderators; `/report` alone stays the citizens'
+    "report a dump" (after consent, as that command requires)."""
+
+    async def dispatch(ctx: Ctx) -> None:
+        if ctx.incoming.args.strip() or citizens is None:
+            await moderators(ctx)
+        elif ctx.user.consent_at is None:
+            await ctx.router.commands["start"].handler(ctx)
+        else:
+            await citizens(ctx)
+
+    return dispatch
 
 
 def in_chat_language(handler: Handler) -> Handler:
