@@ -14,6 +14,7 @@ from bot.config import ConfigError
 COMMAND_MODULES = (
     "bot.commands.run",
     "bot.commands.console",
+    "bot.commands.web",
     "bot.commands.migrate",
     "bot.commands.locales",
     "bot.commands.export",
@@ -25,7 +26,10 @@ COMMAND_MODULES = (
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Taza Bot. With no command: Telegram when BOT_TOKEN is set, otherwise the console chat.",
+        description=(
+            "Taza Bot. With no command: Telegram when BOT_TOKEN is set, the WhatsApp webhook when "
+            "Twilio is configured, otherwise the console chat."
+        ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

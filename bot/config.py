@@ -25,7 +25,10 @@ class Settings(BaseSettings):
     TWILIO_ACCOUNT_SID: str | None = None
     TWILIO_AUTH_TOKEN: str | None = None
     TWILIO_WHATSAPP_FROM: str | None = None
-    TWILIO_API_URL: str | None = None
+    TWILIO_API_URL: str | None = Field(None, description="Another Twilio REST base URL (tests, staging)")
+    # WhatsApp templates for messages the bot starts outside the 24-hour window, by Reply.kind:
+    # {"status_update": "HX...", "reminder": "HX..."} (JSON in the environment).
+    TWILIO_CONTENT_SIDS: dict[str, str] = Field(default_factory=dict)
     PUBLIC_BASE_URL: str | None = None
     WEB_HOST: str = "127.0.0.1"
     WEB_PORT: int = Field(8080, ge=1, le=65535)

@@ -110,8 +110,11 @@ class Ctx:
         *,
         menu: bool = True,
         photo_path: str | None = None,
+        repeat: str | None = None,
     ) -> None:
-        """Send a prompt and wait for the answer in `step`. A way back to the menu is added."""
+        """Send a prompt and wait for the answer in `step`. A way back to the menu is added.
+        `repeat` is the question asked again after a wrong answer, when `text` is a one-off
+        (for example a thank-you followed by the menu)."""
         if step not in self.router.steps:
             raise KeyError(f"no step {step!r} is registered")
         options = list(choices)
@@ -121,7 +124,7 @@ class Ctx:
         self.state.update(
             step=step,
             seq=seq,
-            prompt=text,
+            prompt=repeat or text,
             choices=[[c.id, c.label] for c in options],
         )
         self.outbox.append(

@@ -112,7 +112,8 @@ async def show_menu(ctx: Ctx, text: str | None = None) -> None:
         await start(ctx)
         return
     choices = [Choice(entry.id, ctx._(entry.label)) for entry in ctx.router.menu]
-    ctx.ask("menu.main", text or ctx._("Main menu. What would you like to do?"), choices, menu=False)
+    question = ctx._("Main menu. What would you like to do?")
+    ctx.ask("menu.main", text or question, choices, menu=False, repeat=question)
 
 
 async def on_menu_choice(ctx: Ctx) -> None:
@@ -140,5 +141,5 @@ async def show_help(ctx: Ctx) -> None:
             "/help: this help"
         )
     )
-    if ctx.user.consent_at is not None and not ctx.step:
+    if ctx.user.consent_at is not None and ctx.step in (None, "menu.main"):
         await show_menu(ctx)

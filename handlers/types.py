@@ -94,7 +94,7 @@ class Reply:
     text: str = ""
     choices: tuple[Choice, ...] = ()
     choice_seq: int | None = None
-    photo_path: str | None = None  # a file under MEDIA_DIR
+    photo_path: str | None = None  # relative to MEDIA_DIR; each channel resolves it
     document: Document | None = None
     # For messages the bot starts itself (not answers): used by WhatsApp's 24-hour rule.
     kind: str = "reply"

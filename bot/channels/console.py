@@ -24,9 +24,16 @@ class ConsoleChannel:
     name = NAME
     limits = RateLimits()
 
-    def __init__(self, user: str, out: TextIO = sys.stdout, files_dir: Path = Path("data/console-files")):
+    def __init__(
+        self,
+        user: str,
+        out: TextIO = sys.stdout,
+        media_dir: Path = Path("data/media"),
+        files_dir: Path = Path("data/console-files"),
+    ):
         self.user = user
         self.out = out
+        self.media_dir = media_dir
         self.files_dir = files_dir
         self._counter = itertools.count(1)
         self._run = time.time_ns()
@@ -87,7 +94,7 @@ class ConsoleChannel:
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         lines: list[str] = []
         if reply.photo_path:
-            lines.append(f"[photo: {reply.photo_path}]")
+            lines.append(f"[photo: {self.media_dir / reply.photo_path}]")
         if reply.document:
             self.files_dir.mkdir(parents=True, exist_ok=True)
             target = self.files_dir / f"{chat_id}-{reply.document.filename}"

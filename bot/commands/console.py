@@ -32,7 +32,7 @@ async def run_console(
     settings: Settings, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> int:
     app = await create_app(settings)
-    channel = ConsoleChannel(user, stdout)
+    channel = ConsoleChannel(user, stdout, settings.MEDIA_DIR)
     app.add_channel(channel)
     try:
         # Finish what an earlier run of this user left half-done, then deliver what waits for them.

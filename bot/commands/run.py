@@ -1,4 +1,5 @@
-"""Everything in one process: Telegram polling when BOT_TOKEN is set, else the console chat."""
+"""Everything in one process: Telegram polling when BOT_TOKEN is set, the web server (WhatsApp
+webhook) when Twilio is configured, otherwise the console chat."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from bot.commands.console import run_console
 from bot.config import Settings, load_settings
 
 NAME = "run"
-HELP = "run the bot (the default): Telegram with BOT_TOKEN, otherwise the console chat"
+HELP = (
+    "run the bot (the default): Telegram with BOT_TOKEN, the WhatsApp webhook with Twilio settings, "
+    "otherwise the console chat"
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> object:
     settings = load_settings()
-    if not settings.BOT_TOKEN:
+    if not settings.BOT_TOKEN and not settings.twilio_enabled:
         return run_console(settings, "local")
     return serve(settings)
 
@@ -47,9 +51,13 @@ async def run_scheduler(app: App) -> None:
 
 def background_tasks(app: App) -> list:
     """The long-running parts for this configuration."""
-    from bot.channels.telegram import run_telegram
-
     tasks = [app.sender.run(), run_scheduler(app)]
     if app.settings.BOT_TOKEN:
+        from bot.channels.telegram import run_telegram
+
         tasks.append(run_telegram(app))
+    if app.settings.twilio_enabled:
+        from bot.commands.web import web_server
+
+        tasks.append(web_server(app))
     return tasks

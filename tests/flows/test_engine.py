@@ -1,0 +1,75 @@
+"""The engine's promises: one step, one transaction; redelivery applied once; a failing step
+rolls back alone and the user gets an answer."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from handlers.types import Incoming, Kind
+from storage.models import ConversationState, InboxUpdate, OutboxMessage, OutboxStatus, User
+from tests.support.chat import Chat
+
+
+async def test_redelivered_update_is_applied_once(app, chat: Chat) -> None:
+    await chat.onboard("English")
+    incoming = Incoming(
+        channel="console", chat_id="alice", sender_id="alice", update_key="same-1",
+        kind=Kind.TEXT, text="My profile",
+    )
+    await chat.deliver(incoming)
+    replies = await chat.deliver(incoming)
+    assert replies == []
+    async with app.sessions() as s:
+        assert await s.scalar(select(func.count()).where(InboxUpdate.update_key == "same-1")) == 1
+        state = await s.get(ConversationState, ("console", "alice"))
+        assert state.state["step"] == "profile.main"
+
+
+async def test_failing_step_rolls_back_and_apologises(app, chat: Chat, monkeypatch) -> None:
+    await chat.onboard("Русский")
+
+    async def broken(ctx) -> None:
+        ctx.user.display_name = "half-applied"
+        ctx.reply("never sent")
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(app.engine.router.steps, "menu.main", broken)
+    replies = await chat.send("1")
+    assert [r.text for r in replies] == ["Извините, у нас что-то пошло не так. Пожалуйста, попробуйте ещё раз."]
+    async with app.sessions() as s:
+        assert (await s.scalar(select(User))).display_name == "Alice"
+        row = await s.scalar(select(InboxUpdate).order_by(InboxUpdate.id.desc()))
+        assert row.processed_at is not None and "boom" in row.error
+    monkeypatch.undo()
+    assert "Главное меню" in (await chat.send("/menu"))[-1].text
+
+
+async def test_unprocessed_inbox_rows_are_finished_later(app, chat: Chat) -> None:
+    """What a crash leaves between the inbox insert and the step is found by `pending()`."""
+    await chat.onboard("English")
+    stored = Incoming(
+        channel="console", chat_id="alice", sender_id="alice", update_key="left-1",
+        kind=Kind.COMMAND, command="help", text="/help",
+    )
+    await app.engine.store([stored])
+    pending = await app.engine.pending("console")
+    assert [p.update_key for p in pending] == ["left-1"]
+    for incoming in pending:
+        await app.engine.process(incoming)
+    await app.sender.flush()
+    assert "Commands:" in chat.history[-2].text and "Main menu" in chat.history[-1].text
+    assert await app.engine.pending("console") == []
+
+
+async def test_every_reply_goes_through_the_outbox(app, chat: Chat) -> None:
+    await chat.onboard("English")
+    async with app.sessions() as s:
+        statuses = (await s.scalars(select(OutboxMessage.status))).all()
+    assert statuses and set(statuses) == {OutboxStatus.SENT}
+    assert len(statuses) == len(chat.history)
+
+
+async def test_overlong_text_is_cut_before_steps(app, chat: Chat) -> None:
+    await chat.onboard("English")
+    replies = await chat.send("x" * 50_000)
+    assert "choose one of the options" in replies[0].text
