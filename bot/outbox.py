@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select, tuple_, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -34,6 +35,8 @@ from storage.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 ChatKey = tuple[str, str]
+MARK_TRIES = 5
+MIN_PAUSE = 0.25  # seconds a 429 pauses the channel at least
 
 
 class OutboxSender:
@@ -85,28 +88,32 @@ class OutboxSender:
     async def flush(self) -> int:
         """Send every due message now and wait until it is done (the console, the tests and jobs
         run from the command line use this). Returns how many messages were handed to workers."""
-        total = 0
+        tried: set[int] = set()  # one try per message and flush: a retry waits for the next one
         while True:
-            started = await self.dispatch()
-            total += started
+            started = await self.dispatch(skip=tried)
             if self._workers:
                 await asyncio.wait(list(self._workers.values()))
             elif not started:
-                return total
+                return len(tried)
 
-    async def dispatch(self) -> int:
-        """Start a worker for each chat with due messages that has none running."""
+    async def dispatch(self, skip: set[int] | None = None) -> int:
+        """Start a worker for each chat with due messages that has none running. Rows whose id
+        is in `skip` are left alone, and the ids handed out are added to it."""
         async with self._lock:
             room = self.max_in_flight - self._in_flight
             if room <= 0:
                 return 0
             by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
             for row in await self._due(room, set(self._workers)):
+                if skip is not None and row.id in skip:
+                    continue
                 rows = by_chat.setdefault((row.channel, row.chat_id), [])
                 if len(rows) < self.per_chat_batch:
                     rows.append(row)
             started = 0
             for key, rows in by_chat.items():
+                if skip is not None:
+                    skip.update(row.id for row in rows)
                 self._in_flight += len(rows)
                 started += len(rows)
                 self._workers[key] = asyncio.create_task(self._work(key, rows), name=f"outbox {key}")
@@ -180,8 +187,8 @@ class OutboxSender:
                     self.rate_limited += 1
                     log.warning("outbox %s: told to wait %.1fs", row.id, exc.retry_after)
                     loop_time = asyncio.get_running_loop().time()
-                    self._paused_until[channel.name] = max(
-                        self._paused_until.get(channel.name, 0.0), loop_time + exc.retry_after
+                    self._paused_until[channel.name] = max(  # never a busy loop on "retry after 0"
+                        self._paused_until.get(channel.name, 0.0), loop_time + max(exc.retry_after, MIN_PAUSE)
                     )
                     await self._retry(row, exc.reason, delay=exc.retry_after, count=False)
                     return  # keep this chat's order: the rest waits for the retry
@@ -215,7 +222,17 @@ class OutboxSender:
         )
 
     async def _mark(self, row_id: int, **values: object) -> None:
-        async with self.sessions() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
-            )
+        """Record a send's outcome. A busy database (SQLite's write lock) is waited out a few
+        times: a message sent but not marked would be sent again after the next poll."""
+        for attempt in range(MARK_TRIES):
+            try:
+                async with self.sessions() as session, session.begin():
+                    await session.execute(
+                        update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+                    )
+                return
+            except OperationalError:
+                if attempt == MARK_TRIES - 1:
+                    raise
+                log.warning("outbox %s: database busy while marking, trying again", row_id)
+                await asyncio.sleep(0.2 * 2**attempt)
