@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "bot.commands.migrate",
     "bot.commands.locales",
     "bot.commands.export",
+    "bot.commands.admin",
+    "bot.commands.jobs",
 )
 
 

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     # Typed addresses looked up with OpenStreetMap's Nominatim (off: the user picks the region).
     GEOCODING_ENABLED: bool = False
     GEOCODING_USER_AGENT: str = "taza-bot/0.1 (Taza Qazaqstan citizen reports)"
+    # Moderation jobs (jobs/): how often new reports are handed over, when an untriaged report is
+    # escalated, how many report cards one run posts per chat (the rest wait in /queue).
+    HANDOVER_EVERY_MINUTES: int = Field(5, ge=1, le=1440)
+    ESCALATION_HOURS: float = Field(48, gt=0)
+    ANNOUNCE_PER_RUN: int = Field(20, ge=1, le=500)
 
     @field_validator("ADMINS", mode="before")
     @classmethod

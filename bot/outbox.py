@@ -1,9 +1,16 @@
 """The outbox sender: dispatches committed outbox rows through the channel adapters.
 
-Messages of one chat go out in order, one at a time; chats are served side by side within the
-channel's limits. A row is marked sent only after the platform accepted it, so a crash can at worst
-send a message twice, never lose it. A 429 pauses that chat until `retry_after`; other errors are
-retried with backoff and given up after `max_attempts`, with the reason kept on the row.
+Messages of one chat go out in order, one at a time, by a short-lived worker per chat; chats are
+served side by side within the channel's limits (overall, per chat, per group). Only a bounded
+number of messages is in flight at once, so that a large broadcast or a slow group (20 messages a
+minute) never holds back the replies of a conversation by more than a few seconds.
+
+A row is marked sent only after the platform accepted it, so a crash can at worst send a message
+twice, never lose it: everything not marked is simply found again after a restart. A 429 pauses
+the whole channel for `retry_after` and reschedules the message without counting it as a failed
+try; other errors are retried with exponential backoff and given up after `max_attempts`, with
+the reason kept on the row. While a chat has a message waiting for a retry, its later messages
+wait too (order within a chat is kept across retries).
 """
 
 from __future__ import annotations
@@ -14,8 +21,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, tuple_, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.channels.base import Channel, HoldMessage, SendError
 from bot.ratelimit import KeyedLimiter
@@ -25,7 +34,9 @@ from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+ChatKey = tuple[str, str]
+MARK_TRIES = 5
+MIN_PAUSE = 0.25  # seconds a 429 pauses the channel at least
 
 
 class OutboxSender:
@@ -38,6 +49,8 @@ class OutboxSender:
         max_attempts: int = 8,
         base_backoff: float = 1.0,
         idle_poll: float = 1.0,
+        max_in_flight: int = 200,
+        per_chat_batch: int = 10,
     ) -> None:
         self.sessions = sessions
         self.channels = channels
@@ -45,16 +58,22 @@ class OutboxSender:
         self.max_attempts = max_attempts
         self.base_backoff = base_backoff
         self.idle_poll = idle_poll
+        self.max_in_flight = max_in_flight
+        self.per_chat_batch = per_chat_batch
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._limiters: dict[str, KeyedLimiter] = {}
-        self._missing_channels_logged: set[str] = set()
+        self._paused_until: dict[str, float] = {}  # channel -> event-loop time, after a 429
+        self._workers: dict[ChatKey, asyncio.Task[None]] = {}
+        self._in_flight = 0
+        self.rate_limited = 0  # 429 answers seen since start (the broadcast benchmark reports it)
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:
-        """Send whenever woken (after each commit) and every `idle_poll` seconds for retries."""
+        """Dispatch whenever woken (after each commit, after a chat's worker ends) and every
+        `idle_poll` seconds for retries that became due."""
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
@@ -62,36 +81,75 @@ class OutboxSender:
                 pass
             self._wake.clear()
             try:
-                while await self.flush() == BATCH:
-                    pass
+                await self.dispatch()
             except Exception:
-                log.exception("outbox flush failed; retrying shortly")
+                log.exception("outbox dispatch failed; retrying shortly")
 
     async def flush(self) -> int:
-        """Send every due message now; returns how many rows were looked at."""
-        async with self._lock:
-            rows = await self._due()
-            by_chat: OrderedDict[tuple[str, str], list[OutboxMessage]] = OrderedDict()
-            for row in rows:
-                by_chat.setdefault((row.channel, row.chat_id), []).append(row)
-            await asyncio.gather(*(self._send_chat(key, msgs) for key, msgs in by_chat.items()))
-            return len(rows)
+        """Send every due message now and wait until it is done (the console, the tests and jobs
+        run from the command line use this). Returns how many messages were handed to workers."""
+        tried: set[int] = set()  # one try per message and flush: a retry waits for the next one
+        while True:
+            started = await self.dispatch(skip=tried)
+            if self._workers:
+                await asyncio.wait(list(self._workers.values()))
+            elif not started:
+                return len(tried)
 
-    async def _due(self) -> list[OutboxMessage]:
+    async def dispatch(self, skip: set[int] | None = None) -> int:
+        """Start a worker for each chat with due messages that has none running. Rows whose id
+        is in `skip` are left alone, and the ids handed out are added to it."""
+        async with self._lock:
+            room = self.max_in_flight - self._in_flight
+            if room <= 0:
+                return 0
+            by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
+            for row in await self._due(room, set(self._workers)):
+                if skip is not None and row.id in skip:
+                    continue
+                rows = by_chat.setdefault((row.channel, row.chat_id), [])
+                if len(rows) < self.per_chat_batch:
+                    rows.append(row)
+            started = 0
+            for key, rows in by_chat.items():
+                if skip is not None:
+                    skip.update(row.id for row in rows)
+                self._in_flight += len(rows)
+                started += len(rows)
+                self._workers[key] = asyncio.create_task(self._work(key, rows), name=f"outbox {key}")
+            return started
+
+    async def _due(self, limit: int, busy: set[ChatKey]) -> list[OutboxMessage]:
+        now = self.clock()
+        earlier = aliased(OutboxMessage)
+        waiting_before = exists().where(
+            earlier.channel == OutboxMessage.channel,
+            earlier.chat_id == OutboxMessage.chat_id,
+            earlier.status == OutboxStatus.PENDING,
+            earlier.id < OutboxMessage.id,
+            earlier.next_attempt_at > now,
+        )
+        query = select(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.channel.in_(list(self.channels)),
+            ~waiting_before,
+        )
+        if busy:
+            query = query.where(tuple_(OutboxMessage.channel, OutboxMessage.chat_id).not_in(list(busy)))
         async with self.sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(OutboxMessage)
-                    .where(
-                        OutboxMessage.status == OutboxStatus.PENDING,
-                        OutboxMessage.next_attempt_at <= self.clock(),
-                        OutboxMessage.channel.in_(list(self.channels)),
-                    )
-                    .order_by(OutboxMessage.id)
-                    .limit(BATCH)
-                )
-            ).all()
+            rows = (await session.scalars(query.order_by(OutboxMessage.id).limit(limit))).all()
         return [r for r in rows if self.channels[r.channel].delivers_to(r.chat_id)]
+
+    async def _work(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
+        try:
+            await self._send_chat(key, rows)
+        except Exception:  # a database error while marking: the rows stay pending, found again
+            log.exception("outbox worker for %s/%s failed", *key)
+        finally:
+            del self._workers[key]
+            self._in_flight -= len(rows)
+            self.wake()
 
     def _limiter(self, channel: Channel) -> KeyedLimiter:
         limiter = self._limiters.get(channel.name)
@@ -102,15 +160,22 @@ class OutboxSender:
             )
         return limiter
 
-    async def _send_chat(self, key: tuple[str, str], rows: list[OutboxMessage]) -> None:
+    async def _wait_out_pause(self, channel: str) -> None:
+        loop = asyncio.get_running_loop()
+        while (delay := self._paused_until.get(channel, 0.0) - loop.time()) > 0:
+            await asyncio.sleep(delay)
+
+    async def _send_chat(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
         channel = self.channels[key[0]]
         limiter = self._limiter(channel)
-        is_group = key[1].startswith("-")
+        is_group = key[1].startswith("-")  # Telegram's groups and channels have negative ids
         for row in rows:
+            await self._wait_out_pause(channel.name)
             if is_group and channel.limits.per_group_per_minute:
                 await limiter.acquire(key[1], rate=channel.limits.per_group_per_minute / 60, burst=3)
             else:
                 await limiter.acquire(key[1])
+            await self._wait_out_pause(channel.name)
             try:
                 external_id = await channel.send(row.chat_id, Reply.from_json(row.payload))
             except HoldMessage as exc:
@@ -119,9 +184,14 @@ class OutboxSender:
                 continue
             except SendError as exc:
                 if exc.retry_after is not None:
+                    self.rate_limited += 1
                     log.warning("outbox %s: told to wait %.1fs", row.id, exc.retry_after)
+                    loop_time = asyncio.get_running_loop().time()
+                    self._paused_until[channel.name] = max(  # never a busy loop on "retry after 0"
+                        self._paused_until.get(channel.name, 0.0), loop_time + max(exc.retry_after, MIN_PAUSE)
+                    )
                     await self._retry(row, exc.reason, delay=exc.retry_after, count=False)
-                    return  # keep this chat's order: the rest waits for the next flush
+                    return  # keep this chat's order: the rest waits for the retry
                 if exc.permanent:
                     await self._mark(row.id, status=OutboxStatus.FAILED, last_error=exc.reason)
                     continue
@@ -140,19 +210,29 @@ class OutboxSender:
     ) -> None:
         attempts = row.attempts + (1 if count else 0)
         if attempts >= self.max_attempts:
+            log.error("outbox %s: gave up after %d tries: %s", row.id, attempts, reason)
             await self._mark(row.id, status=OutboxStatus.FAILED, attempts=attempts, last_error=reason)
             return
         wait = delay if delay is not None else self.base_backoff * 2 ** (attempts - 1)
         await self._mark(
             row.id,
             attempts=attempts,
-            last_error=reason,
+            last_error=reason[:2000],
             next_attempt_at=self.clock() + timedelta(seconds=wait),
         )
 
     async def _mark(self, row_id: int, **values: object) -> None:
-        async with self.sessions() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
-            )
-
+        """Record a send's outcome. A busy database (SQLite's write lock) is waited out a few
+        times: a message sent but not marked would be sent again after the next poll."""
+        for attempt in range(MARK_TRIES):
+            try:
+                async with self.sessions() as session, session.begin():
+                    await session.execute(
+                        update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+                    )
+                return
+            except OperationalError:
+                if attempt == MARK_TRIES - 1:
+                    raise
+                log.warning("outbox %s: database busy while marking, trying again", row_id)
+                await asyncio.sleep(0.2 * 2**attempt)

@@ -1,4 +1,9 @@
-"""Token buckets for the outbox sender: the platforms' overall, per-chat and per-group limits."""
+"""Token buckets for the outbox sender: the platforms' overall, per-chat and per-group limits.
+
+Waiters take tokens one at a time in arrival order and re-check the clock after sleeping, instead
+of reserving future tokens up front: after the event loop stalls (a slow query, a busy CPU), a
+reservation scheme would wake every waiter at once and send a burst the platform answers with 429;
+here at most `capacity` messages go out together however late the loop wakes up."""
 
 from __future__ import annotations
 
@@ -13,21 +18,36 @@ class TokenBucket:
     capacity: float
     tokens: float = field(init=False)
     stamp: float = field(default_factory=time.monotonic)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self.tokens = self.capacity
 
-    def delay(self) -> float:
-        """Take a token; the seconds to wait before using it (0 when one was there)."""
+    def _refill(self) -> None:
         now = time.monotonic()
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        self.tokens -= 1
-        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+    async def take(self) -> None:
+        """Wait for a token and take it (first come, first served)."""
+        async with self._lock:
+            while True:
+                self._refill()
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return
+                await asyncio.sleep((1 - self.tokens) / self.rate)
+
+
+MAX_IDLE_BUCKETS = 10_000
 
 
 class KeyedLimiter:
-    """One bucket overall and one per key (chat). `acquire` waits for both."""
+    """One bucket overall and one per key (chat). `acquire` waits for both.
+
+    The overall bucket holds one token by default: messages are paced evenly (1/rate apart), because
+    a platform that counts over a sliding second refuses the 31st message of a burst of 30 followed
+    by steady sending; a full-size burst would earn a 429 at every start."""
 
     def __init__(
         self,
@@ -36,22 +56,27 @@ class KeyedLimiter:
         per_key_burst: int = 1,
         overall_burst: float | None = None,
     ) -> None:
-        self.overall = (
-            TokenBucket(overall_rate, overall_burst or max(1.0, overall_rate)) if overall_rate else None
-        )
+        self.overall = TokenBucket(overall_rate, overall_burst or 1.0) if overall_rate else None
         self.per_key_rate = per_key_rate
         self.per_key_burst = per_key_burst
         self.buckets: dict[str, TokenBucket] = {}
 
+    def _forget_idle(self) -> None:
+        """Drop the buckets of chats that have been quiet long enough to be full again (a
+        broadcast to 100,000 users would otherwise keep 100,000 buckets for ever)."""
+        for key, bucket in list(self.buckets.items()):
+            bucket._refill()
+            if bucket.tokens >= bucket.capacity and not bucket._lock.locked():
+                del self.buckets[key]
+
     async def acquire(self, key: str, *, rate: float | None = None, burst: int | None = None) -> None:
-        wait = 0.0
         key_rate = rate if rate is not None else self.per_key_rate
         if key_rate:
             bucket = self.buckets.get(key)
             if bucket is None:
+                if len(self.buckets) >= MAX_IDLE_BUCKETS:
+                    self._forget_idle()
                 bucket = self.buckets[key] = TokenBucket(key_rate, burst or self.per_key_burst)
-            wait = bucket.delay()
+            await bucket.take()
         if self.overall:
-            wait = max(wait, self.overall.delay())
-        if wait > 0:
-            await asyncio.sleep(wait)
+            await self.overall.take()

@@ -24,7 +24,9 @@ MAX_REQUEST_BYTES = 1024 * 1024  # webhooks are small forms or JSON
 
 def web_setups(settings: Settings) -> list[WebSetup]:
     """The route groups this configuration serves."""
-    setups: list[WebSetup] = []
+    from bot.open311 import add_routes as open311_routes
+
+    setups: list[WebSetup] = [open311_routes]  # read-only open data, always served
     if settings.twilio_enabled:
         from bot.channels.whatsapp import setup_whatsapp
 

@@ -13,6 +13,9 @@ FLOW_MODULES = (
     "handlers.profile",
     "handlers.report",
     "handlers.my_reports",
+    "handlers.moderation_admin",
+    "handlers.moderation",
+    "handlers.reporter_followup",
     "handlers.coming_soon",
 )
 

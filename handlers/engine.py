@@ -192,6 +192,15 @@ class Engine:
             await command.handler(ctx)
             return
 
+        action = self.router.action_for(incoming.choice or "") if incoming.kind is Kind.CHOICE else None
+        if action is not None:
+            if not consented and not action.without_consent:
+                await self._ask_consent(ctx)
+                return
+            ctx.choice = incoming.choice
+            await action.handler(ctx)
+            return
+
         choice_problem = self._resolve_choice(ctx)
         step = ctx.step
         if not consented and step not in self.router.steps_without_consent:

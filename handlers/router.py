@@ -29,6 +29,17 @@ class Command:
 
 
 @dataclass(frozen=True, slots=True)
+class Action:
+    """Buttons that stay valid outside any conversation step: a report card in a moderator chat,
+    a status update's "dispute" button. Their choice id is "PREFIX:..."; the handler must check
+    everything the id claims (it is written by the client and can be forged or stale)."""
+
+    prefix: str
+    handler: Handler
+    without_consent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class MenuEntry:
     id: str
     label: str  # an N_() message id
@@ -41,6 +52,7 @@ class Router:
     commands: dict[str, Command] = field(default_factory=dict)
     menu: list[MenuEntry] = field(default_factory=list)
     steps: dict[str, Handler] = field(default_factory=dict)
+    actions: dict[str, Action] = field(default_factory=dict)
     exporters: dict[str, DataExporter] = field(default_factory=dict)
     erasers: list[DataEraser] = field(default_factory=list)
     profile_lines: list[ProfileLines] = field(default_factory=list)
@@ -79,6 +91,21 @@ class Router:
             return handler
 
         return decorate
+
+    def action(self, prefix: str, *, without_consent: bool = False) -> Callable[[Handler], Handler]:
+        """Handle pressed buttons whose id starts with "PREFIX:", whatever step the chat is at."""
+
+        def decorate(handler: Handler) -> Handler:
+            if prefix in self.actions:
+                raise ValueError(f"action {prefix} registered twice")
+            self.actions[prefix] = Action(prefix, handler, without_consent)
+            return handler
+
+        return decorate
+
+    def action_for(self, choice_id: str) -> Action | None:
+        prefix, sep, _rest = choice_id.partition(":")
+        return self.actions.get(prefix) if sep else None
 
     def personal_data(self, key: str, exporter: DataExporter, eraser: DataEraser | None = None) -> None:
         self.exporters[key] = exporter

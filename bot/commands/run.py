@@ -37,9 +37,21 @@ async def serve(settings: Settings) -> int:
     return 0
 
 
+async def run_scheduler(app: App) -> None:
+    """The scheduled jobs (jobs/), for as long as the process runs."""
+    from jobs.scheduler import build_scheduler
+
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        scheduler.shutdown(wait=False)
+
+
 def background_tasks(app: App) -> list:
     """The long-running parts for this configuration."""
-    tasks = [app.sender.run()]
+    tasks = [app.sender.run(), run_scheduler(app)]
     if app.settings.BOT_TOKEN:
         from bot.channels.telegram import run_telegram
 

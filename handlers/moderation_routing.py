@@ -1,0 +1,57 @@
+"""Where moderation messages go: a region's moderator chats; for a region with no moderator, the
+national queue (chats bound to 'national' and the admins' own chats)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Identity, User
+from storage.moderation import NATIONAL, chats_of_region, moderated_regions
+
+Destination = tuple[str, str, str]  # channel, chat_id, language
+
+
+async def admin_destinations(session: AsyncSession, admins: Iterable[str]) -> list[Destination]:
+    """The admins' private chats. An admin who never wrote to the bot is reached at their id
+    (a Telegram private chat's id is the user's id); their language defaults to Russian."""
+    found: list[Destination] = []
+    for account in admins:
+        channel, _, external_id = account.partition(":")
+        row = (
+            await session.execute(
+                select(Identity.chat_id, User.language)
+                .join(User, User.id == Identity.user_id)
+                .where(Identity.channel == channel, Identity.external_id == external_id)
+            )
+        ).first()
+        chat_id, language = (row[0], row[1]) if row else (external_id, None)
+        found.append((channel, chat_id, language or "ru"))
+    return found
+
+
+async def national_destinations(session: AsyncSession, admins: Iterable[str]) -> list[Destination]:
+    chats = [(c.channel, c.chat_id, c.language) for c in await chats_of_region(session, NATIONAL)]
+    return _unique(chats + await admin_destinations(session, admins))
+
+
+async def region_destinations(
+    session: AsyncSession, region_code: str, admins: Iterable[str]
+) -> tuple[list[Destination], bool]:
+    """The region's moderator chats, and whether the region is in the national queue instead."""
+    if region_code not in await moderated_regions(session):
+        return await national_destinations(session, admins), True
+    chats = await chats_of_region(session, region_code)
+    return _unique([(c.channel, c.chat_id, c.language) for c in chats]), False
+
+
+def _unique(items: list[Destination]) -> list[Destination]:
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for channel, chat_id, language in items:
+        if (channel, chat_id) not in seen:
+            seen.add((channel, chat_id))
+            result.append((channel, chat_id, language))
+    return result

@@ -1,0 +1,194 @@
+"""The reporter's side of moderation: disputing a "cleaned" within 7 days (with a reason and a
+photo: the report reopens as disputed and goes back to the queue), and answering the "still
+there?" question asked 30 days after confirmation (a new photo, or "it has been cleaned")."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from handlers.context import Ctx
+from handlers.moderation_access import actor
+from handlers.moderation_routing import region_destinations
+from handlers.report_ports import GEO, PHOTOS, PhotoRejected
+from handlers.router import Router
+from handlers.start import show_menu
+from handlers.triage import DISPUTE_DAYS, record_status, report_card, triage_of
+from handlers.types import Reply
+from storage.moderation import FollowUpPhoto, ReportFollowUpPhoto, ReportNote
+from storage.reports import Report, ReportStatus
+
+log = logging.getLogger(__name__)
+REASON_LIMIT = 500
+
+
+def register(router: Router) -> None:
+    router.action("dispute")(on_dispute)
+    router.action("still")(on_still_there)
+    router.step("dispute.reason")(on_reason)
+    router.step("dispute.photo")(on_dispute_photo)
+    router.step("still.photo")(on_still_photo)
+
+
+async def _own_report(ctx: Ctx, report_id: object) -> Report | None:
+    report = await ctx.session.get(Report, report_id, with_for_update=True) if isinstance(report_id, int) else None
+    if report is None or report.reporter_id != ctx.user.id:
+        log.warning("refused %r by %s: not the reporter", ctx.choice, actor(ctx))
+        ctx.reply(ctx._("Only the author of a report can answer for it."))
+        return None
+    return report
+
+
+async def _can_dispute(ctx: Ctx, report: Report) -> bool:
+    triage = await triage_of(ctx.session, report, ctx.now)
+    if report.status != ReportStatus.CLEANED or triage.cleaned_at is None:
+        ctx.reply(ctx._("Report {code} is not marked as cleaned, so there is nothing to dispute.", code=report.code))
+        return False
+    if ctx.now > triage.cleaned_at + timedelta(days=DISPUTE_DAYS):
+        ctx.reply(ctx._("The 7 days to dispute the cleanup of {code} have passed.", code=report.code))
+        return False
+    return True
+
+
+def _report_id(ctx: Ctx) -> int | None:
+    parts = (ctx.choice or "").split(":")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+
+async def on_dispute(ctx: Ctx) -> None:
+    report = await _own_report(ctx, _report_id(ctx))
+    if report is None or not await _can_dispute(ctx, report):
+        return
+    ctx.end_flow()
+    ctx.data["report_id"] = report.id
+    ctx.ask(
+        "dispute.reason",
+        ctx._(
+            "What is wrong with the cleanup of {code}? Describe it in a few words (up to {limit} characters).",
+            code=report.code,
+            limit=REASON_LIMIT,
+        ),
+    )
+
+
+async def on_reason(ctx: Ctx) -> None:
+    if not ctx.text:
+        ctx.reprompt(ctx._("Please describe the problem in words."))
+        return
+    if len(ctx.text) > REASON_LIMIT:
+        ctx.reprompt(ctx._("That is too long: at most {limit} characters.", limit=REASON_LIMIT))
+        return
+    ctx.data["reason"] = ctx.text
+    ctx.ask("dispute.photo", ctx._("Now send a photo of the place as it is now."))
+
+
+async def _store_photo(ctx: Ctx, report: Report, kind: str) -> str | None:
+    """The incoming photo stored beside the report, or None after telling the user what is wrong."""
+    if ctx.media.data is None:
+        ctx.reprompt(
+            ctx._("The photo could not be downloaded. Please send it again.")
+            if ctx.media.error
+            else ctx._("Please send a photo.")
+        )
+        return None
+    try:
+        stored = (await ctx.service(PHOTOS).ingest(ctx.media.data)).to_json()
+    except PhotoRejected:
+        ctx.reprompt(ctx._("This is not a photo I can use. Please send a JPEG or PNG photo."))
+        return None
+    ctx.session.add(
+        ReportFollowUpPhoto(
+            report_id=report.id,
+            kind=kind,
+            path=stored["path"],
+            thumb_path=stored["thumb_path"],
+            sha256=stored["sha256"],
+            added_by_id=ctx.user.id,
+            created_at=ctx.now,
+        )
+    )
+    return stored["path"]
+
+
+async def _tell_moderators(ctx: Ctx, report: Report, header, photo_path: str) -> None:
+    settings = ctx.service("settings")
+    destinations, national = await region_destinations(ctx.session, report.region_code, settings.ADMINS)
+    for channel, chat_id, language in destinations:
+        tr = ctx.translators.get(language, ctx.tr)
+        card = report_card(tr, report, ctx.service(GEO), header=header(tr))
+        ctx.send_to_chat(
+            channel,
+            chat_id,
+            Reply(text=card.text, choices=card.choices, photo_path=photo_path, kind="moderation"),
+        )
+
+
+async def on_dispute_photo(ctx: Ctx) -> None:
+    report = await _own_report(ctx, ctx.data.get("report_id"))
+    if report is None:
+        ctx.end_flow()
+        return
+    if not await _can_dispute(ctx, report):
+        ctx.end_flow()
+        return
+    path = await _store_photo(ctx, report, FollowUpPhoto.DISPUTE)
+    if path is None:
+        return
+    reason = str(ctx.data.get("reason", ""))
+    record_status(ctx.session, report, ReportStatus.DISPUTED, by_user_id=ctx.user.id, now=ctx.now, note=reason)
+    triage = await triage_of(ctx.session, report, ctx.now)
+    triage.disputes += 1
+    triage.queued_at, triage.escalated_at = ctx.now, None
+    await _tell_moderators(
+        ctx,
+        report,
+        lambda tr: tr._("⚠️ Disputed by the reporter: {reason}", reason=reason),
+        path,
+    )
+    await show_menu(
+        ctx,
+        ctx._("Thank you. Report {code} is back in the moderators' queue, marked as disputed.", code=report.code),
+    )
+
+
+async def on_still_there(ctx: Ctx) -> None:
+    parts = (ctx.choice or "").split(":")
+    report = await _own_report(ctx, int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None)
+    if report is None:
+        return
+    if report.status not in (ReportStatus.CONFIRMED, ReportStatus.IN_PROGRESS):
+        ctx.reply(ctx._("Report {code} no longer needs this answer. Thank you!", code=report.code))
+        return
+    if parts[2] == "photo":
+        ctx.end_flow()
+        ctx.data["report_id"] = report.id
+        ctx.ask("still.photo", ctx._("Please send a new photo of the dump of {code}.", code=report.code))
+        return
+    ctx.session.add(
+        ReportNote(report_id=report.id, author_id=ctx.user.id, text="reporter: it has been cleaned", created_at=ctx.now)
+    )
+    photo = report.photos[0].path if report.photos else ""
+    await _tell_moderators(
+        ctx,
+        report,
+        lambda tr: tr._("✅ The reporter says this dump has been cleaned: please check it and mark it."),
+        photo,
+    )
+    await show_menu(ctx, ctx._("Thank you! The moderators will check it and mark the report."))
+
+
+async def on_still_photo(ctx: Ctx) -> None:
+    report = await _own_report(ctx, ctx.data.get("report_id"))
+    if report is None:
+        ctx.end_flow()
+        return
+    path = await _store_photo(ctx, report, FollowUpPhoto.STILL_THERE)
+    if path is None:
+        return
+    ctx.session.add(
+        ReportNote(report_id=report.id, author_id=ctx.user.id, text="reporter: still there (new photo)", created_at=ctx.now)
+    )
+    await _tell_moderators(
+        ctx, report, lambda tr: tr._("📸 The reporter says this dump is still there: a new photo."), path
+    )
+    await show_menu(ctx, ctx._("Thank you! The moderators have the new photo."))

@@ -1,0 +1,134 @@
+"""The moderation domain shared by the triage flow and the scheduled jobs: status transitions with
+their history, the report card moderators see, and where to write to a reporter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.i18n import N_, Translator
+from handlers.report_labels import size_name, status_name, waste_names
+from handlers.types import Choice, Reply
+from storage.models import Identity, User
+from storage.moderation import ReportTriage
+from storage.reports import Report, ReportStatus, ReportStatusChange
+
+# Which statuses each triage action may start from; anything else is a stale press.
+CONFIRMABLE = {ReportStatus.NEW, ReportStatus.QUEUED, ReportStatus.DISPUTED}
+STARTABLE = CONFIRMABLE | {ReportStatus.CONFIRMED}
+CLEANABLE = STARTABLE | {ReportStatus.IN_PROGRESS}
+REJECTABLE = CONFIRMABLE | {ReportStatus.CONFIRMED}
+UNTRIAGED = (ReportStatus.QUEUED, ReportStatus.DISPUTED)
+DISPUTE_DAYS = 7
+
+REJECT_REASONS = {
+    "not_dump": N_("not an illegal dump"),
+    "spam": N_("spam"),
+    "outside": N_("outside the area"),
+    "duplicate": N_("duplicate of another report"),
+}
+
+
+def map_link(report: Report) -> str | None:
+    if report.latitude is None or report.longitude is None:
+        return None
+    lat, lon = f"{report.latitude:.6f}", f"{report.longitude:.6f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+
+def place_name(tr: Translator, report: Report, geo) -> str:
+    region = geo.regions.get(report.region_code)
+    parts = [region.name(tr.language) if region else report.region_code]
+    district = geo.districts.get(report.district_pcode) if report.district_pcode else None
+    if district is not None:
+        parts.append(district.name(tr.language))
+    return ", ".join(parts)
+
+
+def triage_choices(tr: Translator, report_id: int) -> tuple[Choice, ...]:
+    return (
+        Choice(f"mod:ok:{report_id}", tr._("✅ Confirm")),
+        Choice(f"mod:wip:{report_id}", tr._("🚧 In progress")),
+        Choice(f"mod:done:{report_id}", tr._("🧹 Cleaned")),
+        Choice(f"mod:rej:{report_id}", tr._("✖️ Reject")),
+        Choice(f"mod:mv:{report_id}", tr._("🔀 Another region")),
+        Choice(f"mod:note:{report_id}", tr._("📝 Note")),
+    )
+
+
+def report_card(tr: Translator, report: Report, geo, *, header: str | None = None) -> Reply:
+    """What moderators see of a report: never the reporter's name or account."""
+    lines = [header] if header else []
+    lines.append(
+        tr._("🗑 {code} · {status}", code=report.code, status=status_name(tr, report.status))
+    )
+    lines.append(tr._("📍 {place}", place=place_name(tr, report, geo)))
+    link = map_link(report)
+    lines.append(tr._("🗺 {link}", link=link) if link else tr._("🗺 no point: the region was chosen from the list"))
+    lines.append(tr._("Waste: {types}", types=waste_names(tr, report.waste_types or []) or "—"))
+    lines.append(tr._("Size: {size}", size=size_name(tr, report.size)))
+    lines.append(tr._("Confirmations: {count}", count=report.confirmations_count))
+    if report.comment:
+        lines.append(tr._("Comment: {comment}", comment=report.comment))
+    lines.append(tr._("Reported: {date}", date=tr.datetime(report.created_at)))
+    photo = report.photos[0].path if report.photos else None
+    return Reply(
+        text="\n".join(lines),
+        choices=triage_choices(tr, report.id) if report.is_open else (),
+        photo_path=photo,
+        kind="moderation",
+    )
+
+
+def record_status(
+    session: AsyncSession,
+    report: Report,
+    new_status: str,
+    *,
+    by_user_id: int | None,
+    now: datetime,
+    note: str | None = None,
+) -> None:
+    """Change the status and write who and when into the report's history."""
+    session.add(
+        ReportStatusChange(
+            report_id=report.id,
+            old_status=report.status,
+            new_status=new_status,
+            changed_by_id=by_user_id,
+            note=note,
+            changed_at=now,
+        )
+    )
+    report.status = new_status
+    report.updated_at = now
+
+
+async def triage_of(session: AsyncSession, report: Report, now: datetime) -> ReportTriage:
+    """The report's triage row, created for a report triaged before any handover."""
+    triage = await session.get(ReportTriage, report.id)
+    if triage is None:
+        triage = ReportTriage(report_id=report.id, national=False, queued_at=now, disputes=0)
+        session.add(triage)
+    return triage
+
+
+async def reporter_address(
+    session: AsyncSession, user_id: int | None
+) -> tuple[str, str, str | None] | None:
+    """(channel, chat_id, language) of the channel the reporter used last, or None."""
+    if user_id is None:
+        return None
+    user = await session.get(User, user_id)
+    if user is None:
+        return None
+    identities: Sequence[Identity] = (
+        await session.scalars(select(Identity).where(Identity.user_id == user_id))
+    ).all()
+    if not identities:
+        return None
+    latest = max(identities, key=lambda i: (i.last_inbound_at or i.created_at))
+    return latest.channel, latest.chat_id, user.language

@@ -1,0 +1,97 @@
+"""The daily digest per region, posted in the region's moderator chat(s): counts by status (with
+disputes), the oldest open reports, and a PNG map of the region with its open reports as dots.
+A region's digest is sent once a day (`job_runs`), so running the job twice is harmless."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import func, select
+
+from handlers.i18n import KZ_TZ
+from handlers.moderation_routing import region_destinations
+from handlers.report_labels import status_name
+from handlers.report_ports import GEO
+from handlers.types import Reply
+from jobs.base import JobContext
+from jobs.digest_map import draw_region_map
+from storage.db import insert_ignoring_conflicts
+from storage.moderation import JobRun, ReportTriage, all_chats
+from storage.reports import OPEN_STATUSES, Report, ReportStatus
+
+NAME = "digest"
+HELP = "post each region's daily digest with a map of its open reports"
+OLDEST = 5
+
+
+def trigger(settings) -> CronTrigger:
+    return CronTrigger(hour=9, minute=0, timezone="Asia/Almaty")
+
+
+async def run(job: JobContext) -> str:
+    now = job.clock()
+    day = now.astimezone(KZ_TZ).date().isoformat()
+    media_dir = job.settings.MEDIA_DIR
+    geo = job.services[GEO]
+    sent = 0
+    async with job.sessions() as session, session.begin():
+        regions = sorted({chat.region_code for chat in await all_chats(session)} & set(geo.regions))
+        for region in regions:
+            claimed = await session.execute(
+                insert_ignoring_conflicts(session, JobRun.__table__, [{"job": NAME, "key": f"{region}:{day}", "done_at": now}])
+            )
+            if claimed.rowcount != 1:
+                continue  # already sent today
+            destinations, national = await region_destinations(session, region, job.settings.ADMINS)
+            if national:
+                continue
+            counts = dict(
+                (
+                    await session.execute(
+                        select(Report.status, func.count()).where(Report.region_code == region).group_by(Report.status)
+                    )
+                ).all()
+            )
+            disputes = await session.scalar(
+                select(func.coalesce(func.sum(ReportTriage.disputes), 0))
+                .join(Report, Report.id == ReportTriage.report_id)
+                .where(Report.region_code == region)
+            )
+            open_filter = (Report.region_code == region, Report.status.in_(OPEN_STATUSES))
+            oldest = (
+                await session.scalars(select(Report).where(*open_filter).order_by(Report.created_at, Report.id).limit(OLDEST))
+            ).all()
+            points = (
+                await session.execute(
+                    select(Report.latitude, Report.longitude).where(*open_filter, Report.latitude.is_not(None))
+                )
+            ).all()
+            picture = f"digests/{region}-{day}.png"
+            (media_dir / "digests").mkdir(parents=True, exist_ok=True)
+            (media_dir / picture).write_bytes(draw_region_map(region, [(lat, lon) for lat, lon in points]))
+            for channel, chat_id, language in destinations:
+                tr = job.tr(language)
+                lines = [tr._("📊 Daily digest: {region}, {date}", region=geo.regions[region].name(tr.language), date=tr.date(now))]
+                for status in ReportStatus:
+                    if counts.get(status):
+                        lines.append(f"• {status_name(tr, status)}: {counts[status]}")
+                lines.append(tr._("Disputed cleanups: {count}", count=disputes))
+                if oldest:
+                    lines.append(tr._("Oldest open reports:"))
+                    for report in oldest:
+                        age = max(0, (now - report.created_at) // timedelta(days=1))
+                        lines.append(
+                            "• "
+                            + tr.ngettext(
+                                "{code}: {status}, {n} day",
+                                "{code}: {status}, {n} days",
+                                age,
+                                code=report.code,
+                                status=status_name(tr, report.status),
+                            )
+                        )
+                job.send(session, channel, chat_id, Reply(text="\n".join(lines), photo_path=picture, kind="digest"), now)
+            sent += 1
+    job.wake_sender()
+    return f"digests for {sent} regions"

@@ -1,0 +1,93 @@
+"""Escalation: a report left untriaged (queued or disputed) for ESCALATION_HOURS is announced
+again in its region's chat(s), which also see how many of their reports are overdue, and is
+escalated to the admins. `escalated_at` is set in the same transaction: once per queueing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import func, select, update
+
+from handlers.moderation_routing import national_destinations, region_destinations
+from handlers.report_ports import GEO
+from handlers.triage import UNTRIAGED, report_card
+from handlers.types import Reply
+from jobs.base import JobContext
+from storage.moderation import ReportTriage
+from storage.reports import Report
+
+NAME = "escalation"
+HELP = "re-announce reports untriaged for too long and escalate them to admins"
+
+
+def trigger(settings) -> IntervalTrigger:
+    return IntervalTrigger(minutes=30)
+
+
+async def run(job: JobContext) -> str:
+    now = job.clock()
+    settings = job.settings
+    cutoff = now - timedelta(hours=settings.ESCALATION_HOURS)
+    overdue_filter = (
+        Report.status.in_(UNTRIAGED),
+        ReportTriage.queued_at <= cutoff,
+    )
+    async with job.sessions() as session, session.begin():
+        due = (
+            await session.scalars(
+                select(Report)
+                .join(ReportTriage, ReportTriage.report_id == Report.id)
+                .where(*overdue_filter, ReportTriage.escalated_at.is_(None))
+                .order_by(Report.id)
+                .with_for_update(of=ReportTriage)
+            )
+        ).all()
+        if not due:
+            return "nothing overdue"
+        await session.execute(
+            update(ReportTriage)
+            .where(ReportTriage.report_id.in_([r.id for r in due]))
+            .values(escalated_at=now)
+        )
+        overdue_counts = dict(
+            (
+                await session.execute(
+                    select(Report.region_code, func.count())
+                    .join(ReportTriage, ReportTriage.report_id == Report.id)
+                    .where(*overdue_filter)
+                    .group_by(Report.region_code)
+                )
+            ).all()
+        )
+        by_region: dict[str, list[Report]] = defaultdict(list)
+        for report in due:
+            by_region[report.region_code].append(report)
+        geo = job.services[GEO]
+        hours = int(settings.ESCALATION_HOURS)
+        for region, reports in by_region.items():
+            destinations, national = await region_destinations(session, region, settings.ADMINS)
+            if national:
+                continue  # the admins see these below
+            for channel, chat_id, language in destinations:
+                tr = job.tr(language)
+                text = tr.ngettext(
+                    "⏰ {n} report of this region has waited for triage longer than {hours} h.",
+                    "⏰ {n} reports of this region have waited for triage longer than {hours} h.",
+                    overdue_counts.get(region, len(reports)),
+                    hours=hours,
+                )
+                job.send(session, channel, chat_id, Reply(text=text, kind="moderation"), now)
+                for report in reports[: settings.ANNOUNCE_PER_RUN]:
+                    job.send(session, channel, chat_id, report_card(tr, report, geo, header=tr._("⏰ Overdue")), now)
+        for channel, chat_id, language in await national_destinations(session, settings.ADMINS):
+            tr = job.tr(language)
+            lines = [tr._("⏰ Escalated: reports untriaged for longer than {hours} h:", hours=hours)]
+            for region, reports in sorted(by_region.items()):
+                name = geo.regions[region].name(tr.language) if region in geo.regions else region
+                codes = ", ".join(r.code for r in reports[:10]) + (" …" if len(reports) > 10 else "")
+                lines.append(f"• {name}: {len(reports)} ({codes})")
+            job.send(session, channel, chat_id, Reply(text="\n".join(lines), kind="moderation"), now)
+    job.wake_sender()
+    return f"escalated {len(due)} reports in {len(by_region)} regions"

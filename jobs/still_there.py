@@ -1,0 +1,71 @@
+""""Still there?": 30 days after a report was confirmed and not cleaned, its reporter is asked for
+a new photo or to say it has been cleaned. `still_there_asked_at` is set in the same transaction
+as the question is queued, so each report is asked once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import select
+
+from handlers.triage import reporter_address
+from handlers.types import Choice, Reply
+from jobs.base import JobContext
+from storage.moderation import ReportTriage
+from storage.reports import Report, ReportStatus
+
+NAME = "still_there"
+HELP = "ask reporters whether dumps confirmed 30 days ago and not cleaned are still there"
+AFTER_DAYS = 30
+
+
+def trigger(settings) -> CronTrigger:
+    return CronTrigger(hour=6, minute=30, timezone="Asia/Almaty")  # mid-morning, not at night
+
+
+async def run(job: JobContext) -> str:
+    now = job.clock()
+    asked = 0
+    async with job.sessions() as session, session.begin():
+        rows = (
+            await session.execute(
+                select(Report, ReportTriage)
+                .join(ReportTriage, ReportTriage.report_id == Report.id)
+                .where(
+                    Report.status.in_((ReportStatus.CONFIRMED, ReportStatus.IN_PROGRESS)),
+                    ReportTriage.confirmed_at <= now - timedelta(days=AFTER_DAYS),
+                    ReportTriage.still_there_asked_at.is_(None),
+                )
+                .order_by(Report.id)
+                .with_for_update(of=ReportTriage)
+            )
+        ).all()
+        for report, triage in rows:
+            triage.still_there_asked_at = now
+            address = await reporter_address(session, report.reporter_id)
+            if address is None:
+                continue  # the reporter used /forget
+            channel, chat_id, language = address
+            tr = job.tr(language)
+            job.send(
+                session,
+                channel,
+                chat_id,
+                Reply(
+                    text=tr._(
+                        "Your report {code} was confirmed a month ago and is not marked as cleaned yet. "
+                        "Is the dump still there?",
+                        code=report.code,
+                    ),
+                    choices=(
+                        Choice(f"still:{report.id}:photo", tr._("📸 Still there: send a new photo")),
+                        Choice(f"still:{report.id}:cleaned", tr._("✅ It has been cleaned")),
+                    ),
+                    kind="status_update",
+                ),
+                now,
+            )
+            asked += 1
+    job.wake_sender()
+    return f"asked {asked} reporters"
