@@ -192,12 +192,15 @@ class Engine:
             await command.handler(ctx)
             return
 
-        action = self.router.action_for(incoming.choice or "") if incoming.kind is Kind.CHOICE else None
+        pressed = incoming.choice if incoming.kind is Kind.CHOICE else None
+        if incoming.kind is Kind.TEXT:
+            pressed = await self._typed_card_choice(ctx)
+        action = self.router.action_for(pressed or "")
         if action is not None:
             if not consented and not action.without_consent:
                 await self._ask_consent(ctx)
                 return
-            ctx.choice = incoming.choice
+            ctx.choice = pressed
             await action.handler(ctx)
             return
 
@@ -236,16 +239,28 @@ class Engine:
             ctx.choice = choice
             return False
         if incoming.kind is Kind.TEXT and offered:
-            text = ctx.text
-            if text.isdigit() and 1 <= int(text) <= len(offered):
-                ctx.choice = offered[int(text) - 1]
-                return False
-            wanted = normalise_label(text)
-            for choice_id, label in ctx.state.get("choices", []):
-                if wanted and wanted == normalise_label(label):
-                    ctx.choice = choice_id
-                    break
+            ctx.choice = typed_choice(ctx.text, ctx.state.get("choices", []))
         return False
+
+    async def _typed_card_choice(self, ctx: Ctx) -> str | None:
+        """On channels without buttons (WhatsApp, console) a number answers the latest message
+        with choices. When that message is a card the bot posted outside the conversation (a
+        report card for moderators, a status update with "dispute"), map the number to it."""
+        recent = await ctx.session.scalars(
+            select(OutboxMessage.payload)
+            .where(
+                OutboxMessage.channel == ctx.incoming.channel,
+                OutboxMessage.chat_id == ctx.incoming.chat_id,
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(10)
+        )
+        for payload in recent:
+            if payload.get("choices"):
+                if payload.get("choice_seq") is not None:
+                    return None  # the latest question is the conversation's own prompt
+                return typed_choice(ctx.text, payload["choices"])
+        return None
 
     async def _ask_consent(self, ctx: Ctx) -> None:
         await self.router.commands["start"].handler(ctx)
@@ -295,6 +310,17 @@ class Engine:
     def _committed(self) -> None:
         for callback in self.after_commit:
             callback()
+
+
+def typed_choice(text: str, choices: list[list[str]]) -> str | None:
+    """The choice a typed answer means: its number in the list, or its label's words."""
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1][0]
+    wanted = normalise_label(text)
+    for choice_id, label in choices:
+        if wanted and wanted == normalise_label(label):
+            return choice_id
+    return None
 
 
 def _clip(text: str | None, limit: int) -> str | None:

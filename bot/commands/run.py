@@ -56,8 +56,9 @@ def background_tasks(app: App) -> list:
         from bot.channels.telegram import run_telegram
 
         tasks.append(run_telegram(app))
-    if app.settings.twilio_enabled:
-        from bot.commands.web import web_server
+    # The web server always runs beside the bots: Open311 and /healthz, and the WhatsApp webhook
+    # when Twilio is configured.
+    from bot.commands.web import web_server
 
-        tasks.append(web_server(app))
+    tasks.append(web_server(app))
     return tasks

@@ -23,6 +23,7 @@ from bot.channels.telegram import run_telegram
 from bot.config import Settings
 from storage.db import create_engine, session_factory
 from storage.models import OutboxMessage, OutboxStatus
+from tests.support.twilio_standin import bound_socket
 from tests.support.telegram_emulator import TOKEN, WAIT, TelegramEmulator
 
 T = TypeVar("T")
@@ -80,6 +81,13 @@ async def bot(tg_settings: Settings) -> AsyncIterator[InProcessBot]:
     await running.stop()
 
 
+def _free_port() -> int:
+    sock = bound_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
 class BotProcess:
     """`python -m bot` with BOT_TOKEN set, as a real separate process that a test may SIGKILL."""
 
@@ -92,6 +100,7 @@ class BotProcess:
             "DATABASE_URL": settings.DATABASE_URL,
             "MEDIA_DIR": str(settings.MEDIA_DIR),
             "ADMINS": "",
+            "WEB_PORT": str(_free_port()),
         }
         self.workdir = workdir
         self.proc: asyncio.subprocess.Process | None = None

@@ -378,3 +378,29 @@ async def test_still_there_after_30_days(app, setup, clock) -> None:
     async with app.sessions() as s:
         kinds = (await s.scalars(select(ReportFollowUpPhoto.kind))).all()
     assert kinds == ["still_there"]
+
+
+async def test_numbers_answer_the_latest_card_on_text_channels(app, setup) -> None:
+    """Without buttons (WhatsApp, console) a moderator answers the latest report card with its
+    number, and a reporter answers a status update's "dispute" the same way."""
+    ids = setup["ids"]
+    await run_job(app, "handover")
+    await app.sender.flush()
+    mod = Member(app, GROUP, "mod")
+    card = next(r for r in reversed(mod.history) if r.choices)
+    report_id = int(card.choices[0].id.rsplit(":", 1)[1])
+    assert card.choices[0].id == f"mod:ok:{report_id}"
+
+    done = await mod.send("1")
+    assert "confirmed" in done[-1].text
+    assert await status_of(app, report_id) == ReportStatus.CONFIRMED
+    other = ids["boris"] if report_id == ids["aigerim"] else ids["aigerim"]
+    assert await status_of(app, other) == ReportStatus.QUEUED
+
+    await mod.press(f"mod:done:{ids['aigerim']}")
+    await mod.photo(images.jpeg(seed=78))
+    aigerim = setup["aigerim"]
+    assert aigerim.history[-1].choices[0].id == f"dispute:{ids['aigerim']}"
+    aigerim.seen = len(aigerim.history)
+    answer = await aigerim.send("1")
+    assert "тазартудың несі дұрыс емес" in texts(answer)  # the dispute started
