@@ -26,7 +26,7 @@ OLDEST = 5
 
 
 def trigger(settings) -> CronTrigger:
-    return CronTrigger(hour=9, minute=0, timezone="Asia/Almaty")
+    return CronTrigger(hour=9, minute=0, timezone=KZ_TZ)
 
 
 async def run(job: JobContext) -> str:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
+from handlers.i18n import KZ_TZ
 from handlers.triage import reporter_address
 from handlers.types import Choice, Reply
 from jobs.base import JobContext
@@ -21,7 +22,7 @@ AFTER_DAYS = 30
 
 
 def trigger(settings) -> CronTrigger:
-    return CronTrigger(hour=6, minute=30, timezone="Asia/Almaty")  # mid-morning, not at night
+    return CronTrigger(hour=10, minute=30, timezone=KZ_TZ)  # mid-morning, not at night
 
 
 async def run(job: JobContext) -> str:
