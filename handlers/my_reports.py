@@ -19,6 +19,7 @@ from storage.reports import (
     ReportConfirmation,
     ReportDraft,
     ReportPhoto,
+    ReportStatus,
     ReportStatusChange,
 )
 
@@ -172,6 +173,14 @@ async def detach_reports(ctx: Ctx) -> None:
     await session.execute(update(Report).where(Report.reporter_id == uid).values(reporter_id=None))
     await session.execute(
         update(ReportPhoto).where(ReportPhoto.added_by_id == uid).values(added_by_id=None)
+    )
+    await session.execute(  # a dispute's reason is the person's own words
+        update(ReportStatusChange)
+        .where(
+            ReportStatusChange.changed_by_id == uid,
+            ReportStatusChange.new_status == ReportStatus.DISPUTED,
+        )
+        .values(note=None)
     )
     await session.execute(
         update(ReportStatusChange)

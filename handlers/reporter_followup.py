@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from sqlalchemy import delete, select, update
+
 from handlers.context import Ctx
 from handlers.moderation_access import actor
 from handlers.moderation_routing import region_destinations
@@ -15,7 +17,7 @@ from handlers.router import Router
 from handlers.start import show_menu
 from handlers.triage import DISPUTE_DAYS, record_status, report_card, triage_of
 from handlers.types import Reply
-from storage.moderation import FollowUpPhoto, ReportFollowUpPhoto, ReportNote
+from storage.moderation import FollowUpPhoto, ModeratorRole, ReportFollowUpPhoto, ReportNote
 from storage.reports import Report, ReportStatus
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ def register(router: Router) -> None:
     router.step("dispute.reason")(on_reason)
     router.step("dispute.photo")(on_dispute_photo)
     router.step("still.photo")(on_still_photo)
+    router.personal_data("follow_up", export_follow_up, forget_follow_up)
 
 
 async def _own_report(ctx: Ctx, report_id: object) -> Report | None:
@@ -192,3 +195,35 @@ async def on_still_photo(ctx: Ctx) -> None:
         ctx, report, lambda tr: tr._("📸 The reporter says this dump is still there: a new photo."), path
     )
     await show_menu(ctx, ctx._("Thank you! The moderators have the new photo."))
+
+
+async def export_follow_up(ctx: Ctx) -> dict[str, object]:
+    """/mydata: the photos this person added after reports (disputes, "still there")."""
+    photos = (
+        await ctx.session.scalars(
+            select(ReportFollowUpPhoto).where(ReportFollowUpPhoto.added_by_id == ctx.user.id)
+        )
+    ).all()
+    return {
+        "photos": [
+            {"report_id": p.report_id, "kind": p.kind, "added_at": p.created_at.isoformat()}
+            for p in photos
+        ]
+    }
+
+
+async def forget_follow_up(ctx: Ctx) -> None:
+    """/forget: the photos stay with their reports, unlinked; a moderator's roles go with the
+    accounts they were given to."""
+    await ctx.session.execute(
+        update(ReportFollowUpPhoto)
+        .where(ReportFollowUpPhoto.added_by_id == ctx.user.id)
+        .values(added_by_id=None)
+    )
+    for identity in ctx.user.identities:
+        await ctx.session.execute(
+            delete(ModeratorRole).where(
+                ModeratorRole.channel == identity.channel,
+                ModeratorRole.external_id == identity.external_id,
+            )
+        )

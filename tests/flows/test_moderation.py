@@ -345,6 +345,15 @@ async def test_dispute_within_7_days_reopens_the_report(app, setup, clock) -> No
     # Back in the queue: /queue offers it again.
     assert f"TZ-{ids['boris']:06d}" in (await mod.send("/queue"))[0].text
 
+    # /forget: the dispute stays in the report's history, without the person's words or photo link.
+    await boris.send("/forget")
+    await boris.click("Да, удалить")
+    async with app.sessions() as s:
+        last = await s.scalar(select(ReportStatusChange).order_by(ReportStatusChange.id.desc()).limit(1))
+        photo = await s.scalar(select(ReportFollowUpPhoto).where(ReportFollowUpPhoto.kind == "dispute"))
+    assert (last.new_status, last.note, last.changed_by_id) == ("disputed", None, None)
+    assert photo.added_by_id is None and await status_of(app, ids["boris"]) == ReportStatus.DISPUTED
+
 
 async def test_dispute_after_7_days_is_refused(app, setup, clock) -> None:
     ids = setup["ids"]
