@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from handlers.context import MediaUnavailable
 from handlers.types import MediaRef, Reply
 
 
@@ -49,3 +51,13 @@ class Channel(Protocol):
     def delivers_to(self, chat_id: str) -> bool:
         """False for chats this process cannot reach now (another console user)."""
         ...
+
+
+def read_file_limited(path: Path, limit: int) -> bytes:
+    """A local file's bytes for `fetch_media`, refused when over `limit`."""
+    try:
+        if path.stat().st_size > limit:
+            raise MediaUnavailable("too_large")
+        return path.read_bytes()
+    except OSError:
+        raise MediaUnavailable("download_failed") from None

@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from bot.channels.base import RateLimits
-from handlers.context import MediaUnavailable
+from bot.channels.base import RateLimits, read_file_limited
 from handlers.types import Incoming, Kind, Location, MediaRef, Reply
 
 NAME = "console"
@@ -79,13 +78,7 @@ class ConsoleChannel:
         return Incoming(kind=Kind.TEXT, text=line, **base)
 
     async def fetch_media(self, ref: MediaRef, limit: int) -> bytes:
-        path = Path(ref.file_id)
-        try:
-            if path.stat().st_size > limit:
-                raise MediaUnavailable("too_large")
-            return path.read_bytes()
-        except OSError:
-            raise MediaUnavailable("download_failed") from None
+        return read_file_limited(Path(ref.file_id), limit)
 
     # --- outgoing ------------------------------------------------------------------------------
     def delivers_to(self, chat_id: str) -> bool:

@@ -38,7 +38,7 @@ from aiogram.types import (
 from aiogram.utils.token import TokenValidationError
 
 from bot.app import App
-from bot.channels.base import RateLimits, SendError
+from bot.channels.base import RateLimits, SendError, read_file_limited
 from bot.channels.telegram_inbox import InboxWriter
 from bot.channels.telegram_retry import RetryMiddleware
 from bot.channels.telegram_updates import ALLOWED_UPDATES, NAME, callback_data
@@ -158,7 +158,7 @@ class TelegramChannel:
             raise MediaUnavailable("download_failed")
         local = Path(file.file_path)
         if local.is_absolute() and local.is_file():  # a --local Bot API server on this host
-            return await asyncio.to_thread(_read_limited, local, limit)
+            return await asyncio.to_thread(read_file_limited, local, limit)
         return await self._download(file.file_path, limit)
 
     async def _download(self, file_path: str, limit: int) -> bytes:
@@ -177,15 +177,6 @@ class TelegramChannel:
             log.warning("download of %s failed: %s: %s", file_path, type(exc).__name__, exc)
             raise MediaUnavailable("download_failed") from None
         return bytes(data)
-
-
-def _read_limited(path: Path, limit: int) -> bytes:
-    try:
-        if path.stat().st_size > limit:
-            raise MediaUnavailable("too_large")
-        return path.read_bytes()
-    except OSError:
-        raise MediaUnavailable("download_failed") from None
 
 
 def _chat(chat_id: str) -> int | str:
