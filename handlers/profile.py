@@ -11,7 +11,7 @@ from handlers.i18n import LANGUAGE_NAMES, N_
 from handlers.router import Router
 from handlers.start import show_menu
 from handlers.types import Choice, Document
-from storage.models import ConversationState, Identity, InboxUpdate
+from storage.models import ConversationState, Identity, InboxUpdate, OutboxMessage, OutboxStatus
 
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "Console"}
 DOWNLOAD, FORGET, CONFIRM_FORGET = "mydata", "forget", "forget:yes"
@@ -126,6 +126,15 @@ async def forget_user(ctx: Ctx) -> None:
                 InboxUpdate.channel == channel,
                 InboxUpdate.chat_id == chat_id,
                 InboxUpdate.processed_at.is_not(None),
+            )
+            .values(payload={})
+        )
+        await ctx.session.execute(  # what was sent to the person echoed what they wrote
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.status == OutboxStatus.SENT,
             )
             .values(payload={})
         )

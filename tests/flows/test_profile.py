@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import ConversationState, Identity, InboxUpdate, User
+from storage.models import ConversationState, Identity, InboxUpdate, OutboxMessage, User
 from tests.support.chat import Chat, labels
 
 FORGET = [
@@ -32,6 +32,9 @@ async def test_forget_after_confirmation(app, language, confirm, done) -> None:
         assert await s.scalar(select(func.count()).select_from(Identity)) == 0
         payloads = (await s.scalars(select(InboxUpdate.payload))).all()
         assert all(p == {} for p in payloads)  # nothing the person wrote is kept
+        sent = (await s.scalars(select(OutboxMessage.payload))).all()
+        assert sent[-1]["text"].startswith(done)  # the farewell itself
+        assert all(p == {} for p in sent[:-1])  # nor what the bot said to them
 
     # The same account starts from scratch: a new user, asked for language and consent again.
     again = await chat.send("/start")
