@@ -39,7 +39,7 @@ from aiogram.utils.token import TokenValidationError
 
 from bot.app import App
 from bot.channels.base import RateLimits, SendError, read_file_limited
-from bot.channels.telegram_inbox import InboxWriter
+from bot.channels.telegram_inbox import BatchStore, InboxWriter
 from bot.channels.telegram_retry import RetryMiddleware
 from bot.channels.telegram_updates import ALLOWED_UPDATES, NAME, callback_data
 from bot.config import ConfigError, Settings
@@ -242,7 +242,9 @@ async def run_telegram(app: App, *, polling_timeout: int = 30, retries: int = 3)
         for incoming in await app.engine.pending(NAME):
             queues.submit(incoming)
         dispatcher = Dispatcher()
-        dispatcher.update.outer_middleware(InboxWriter(app.engine, queues, bot, me.username))
+        writer = InboxWriter(app.engine, queues, bot, me.username)
+        bot.session.middleware(BatchStore(writer))
+        dispatcher.update.outer_middleware(writer)
         log.info("polling Telegram as @%s", me.username)
         await _poll(dispatcher, bot, polling_timeout)
     finally:

@@ -1,8 +1,10 @@
-"""The one aiogram handler: every update is made durable in the inbox before polling goes on.
+"""Every update is made durable in the inbox before polling goes on.
 
-Registered as the dispatcher's update outer middleware and run with `handle_as_tasks=False`, so
-aiogram asks for the next batch (whose offset tells Telegram to forget this update) only after the
-update is stored. Processing then happens beside polling, per chat in order (`ChatQueues`)."""
+`BatchStore`, a request middleware, stores each getUpdates batch with one insert as soon as it
+arrives. `InboxWriter`, the dispatcher's update outer middleware (run with `handle_as_tasks=False`,
+so aiogram asks for the next batch, whose offset tells Telegram to forget these updates, only after
+it returned), submits each update for processing beside polling, per chat in order
+(`ChatQueues`), and stores any update the batch did not (it never returns before it is stored)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, TelegramObject, Update
 
 from bot.channels.telegram_updates import to_incoming
@@ -31,6 +39,7 @@ class InboxWriter(BaseMiddleware):
         self.bot = bot
         self.bot_username = bot_username
         self._answers: set[asyncio.Task[None]] = set()
+        self.stored: set[str] = set()  # update keys stored by `BatchStore`, not yet handled here
 
     async def __call__(
         self,
@@ -41,21 +50,24 @@ class InboxWriter(BaseMiddleware):
         assert isinstance(event, Update)
         incoming = to_incoming(event, self.bot_username)
         if incoming is not None:
-            await self._store(incoming)
+            if incoming.update_key in self.stored:
+                self.stored.discard(incoming.update_key)
+            else:
+                await self.store([incoming])
             self.queues.submit(incoming)
         if event.callback_query is not None:
             self._answer(event.callback_query)
 
-    async def _store(self, incoming: Incoming) -> None:
-        """Never returns before the update is stored: while the database is away, polling waits
-        (and Telegram keeps the update) instead of confirming an update we do not have."""
+    async def store(self, incomings: list[Incoming]) -> None:
+        """Never returns before the updates are stored: while the database is away, polling waits
+        (and Telegram keeps the updates) instead of confirming updates we do not have."""
         delay = 0.5
         while True:
             try:
-                await self.engine.store([incoming])
+                await self.engine.store(incomings)
                 return
             except Exception:
-                log.exception("cannot store update %s; retrying in %.1fs", incoming.update_key, delay)
+                log.exception("cannot store %d update(s); retrying in %.1fs", len(incomings), delay)
                 await asyncio.sleep(delay)
                 delay = min(MAX_STORE_DELAY, delay * 2)
 
@@ -70,3 +82,26 @@ class InboxWriter(BaseMiddleware):
             await self.bot.answer_callback_query(query_id)
         except Exception as exc:  # an old query or a network error: only the spinner is affected
             log.info("could not answer callback query %s: %s", query_id, exc)
+
+
+class BatchStore(BaseRequestMiddleware):
+    """Stores a whole getUpdates batch in the inbox with one insert, before aiogram hands the
+    updates to the dispatcher one by one."""
+
+    def __init__(self, writer: InboxWriter) -> None:
+        self.writer = writer
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> TelegramType:
+        result = await make_request(bot, method)
+        if isinstance(method, GetUpdates) and result:
+            batch = [to_incoming(update, self.writer.bot_username) for update in result]
+            incomings = [incoming for incoming in batch if incoming is not None]
+            if incomings:
+                await self.writer.store(incomings)
+                self.writer.stored.update(incoming.update_key for incoming in incomings)
+        return result

@@ -122,3 +122,24 @@ async def test_other_content_and_commands_for_other_bots(emulator, bot, db) -> N
     await emulator.wait_for(lambda: emulator.confirmed_offset > max(emulator.history))
     assert len(emulator.messages_to(CHAT)) == 2
     assert await count(db, InboxUpdate) == 2  # the other bot's command was never stored
+
+
+async def test_a_batch_is_stored_with_one_insert(emulator, bot, db) -> None:
+    """Updates waiting at Telegram arrive as one getUpdates batch and go to the inbox together,
+    before the dispatcher handles the first of them."""
+    chats = [CHAT + n for n in range(3)]
+    for chat in chats:
+        await emulator.user_sends_text(chat, "/start", language="en")
+    app = await bot.start()
+    stored_batches: list[int] = []
+    store = app.engine.store
+
+    async def counting_store(incomings):
+        stored_batches.append(len(incomings))
+        await store(incomings)
+
+    app.engine.store = counting_store  # type: ignore[method-assign]
+    for chat in chats:
+        await emulator.wait_messages(chat, 1)
+    assert stored_batches == [3]
+    assert await count(db, InboxUpdate, InboxUpdate.processed_at.is_not(None)) == 3
