@@ -1,0 +1,166 @@
+""""Is it this report?": before the details, the draft is compared with the open reports.
+
+An open report within 50 m, or one of the region's with a near-identical photo, is shown; if the
+citizen says it is the same dump, their photos join it (and count as a confirmation) instead of
+becoming a second report of one dump.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy import select
+
+from handlers.context import Ctx
+from handlers.my_reports import place_name
+from handlers.report_draft import advance, asks, draft_data, drop_draft, save_draft
+from handlers.report_labels import waste_names
+from handlers.report_ports import GEO, PHOTOS, GeoService, PhotoService
+from handlers.report_send import add_photos, ask_sent
+from handlers.start import show_menu
+from handlers.types import Choice
+from storage.reports import OPEN_STATUSES, Report, ReportConfirmation, ReportPhoto
+
+DUPLICATE_RADIUS_M = 50.0
+PHOTO_HASH_MAX_BITS = 6  # of 64: re-compressed or resized copies differ by 0-3, other scenes by ~30
+PHOTO_SCAN_LIMIT = 2000  # newest open-report photos of the region compared for near-identical hashes
+
+SAME, DIFFERENT = "dup:same", "dup:different"
+
+
+@asks("report.duplicate")
+async def _check_duplicates(ctx: Ctx, data: dict[str, Any]) -> None:
+    """Ask "is it the same dump?" if a candidate is found; otherwise move on without asking."""
+    found = await find_duplicate(ctx, data)
+    if found is None:
+        data["duplicate_checked"] = True
+        await save_draft(ctx, data)
+        await advance(ctx)
+        return
+    report, distance = found
+    data["duplicate_of"] = report.id
+    await save_draft(ctx, data)
+    lines = [
+        ctx._(
+            "This dump may already be reported: {code} of {date}, {place}.",
+            code=report.code,
+            date=ctx.tr.date(report.created_at),
+            place=place_name(ctx, report.region_code, report.district_pcode),
+        )
+    ]
+    if distance is not None:
+        lines.append(ctx._("It is {meters} m from your point.", meters=round(distance)))
+    if report.waste_types:
+        lines.append(waste_names(ctx.tr, report.waste_types))
+    lines.append(ctx._("Is it the same dump?"))
+    ctx.ask(
+        "report.duplicate",
+        "\n".join(lines),
+        [
+            Choice(SAME, ctx._("✅ Yes, the same dump")),
+            Choice(DIFFERENT, ctx._("➕ No, another dump")),
+        ],
+        photo_path=report.photos[0].path if report.photos else None,
+    )
+
+
+async def find_duplicate(ctx: Ctx, data: dict[str, Any]) -> tuple[Report, float | None] | None:
+    """The nearest open report within 50 m, else one with a near-identical photo, or None."""
+    geo: GeoService = ctx.service(GEO)
+    lat, lon = data.get("lat"), data.get("lon")
+    if lat is not None and lon is not None:
+        dlat = DUPLICATE_RADIUS_M / 111_000 * 1.2
+        dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+        nearby = (
+            await ctx.session.scalars(
+                select(Report).where(
+                    Report.latitude.between(lat - dlat, lat + dlat),
+                    Report.longitude.between(lon - dlon, lon + dlon),
+                    Report.status.in_(OPEN_STATUSES),
+                )
+            )
+        ).all()
+        scored = [(geo.distance_m((lat, lon), (r.latitude, r.longitude)), r) for r in nearby]
+        scored = [(d, r) for d, r in scored if d <= DUPLICATE_RADIUS_M]
+        if scored:
+            distance, report = min(scored, key=lambda pair: (pair[0], pair[1].id))
+            return report, distance
+    hashes = [p["phash"] for p in data.get("photos", [])]
+    photos: PhotoService = ctx.service(PHOTOS)
+    rows = (
+        await ctx.session.execute(
+            select(ReportPhoto.report_id, ReportPhoto.phash)
+            .join(Report, Report.id == ReportPhoto.report_id)
+            .where(Report.region_code == data["region"], Report.status.in_(OPEN_STATUSES))
+            .order_by(ReportPhoto.id.desc())
+            .limit(PHOTO_SCAN_LIMIT)
+        )
+    ).all()
+    for report_id, phash in rows:
+        if any(photos.hash_distance(phash, mine) <= PHOTO_HASH_MAX_BITS for mine in hashes):
+            report = await ctx.session.get(Report, report_id)
+            if report is not None:
+                distance = None
+                if lat is not None and report.latitude is not None:
+                    distance = geo.distance_m((lat, lon), (report.latitude, report.longitude))
+                return report, distance
+    return None
+
+
+async def on_duplicate(ctx: Ctx) -> None:
+    data = await draft_data(ctx)
+    if data is None:
+        await show_menu(ctx)
+        return
+    if ctx.choice == DIFFERENT:
+        data["duplicate_checked"] = True
+        data.pop("duplicate_of", None)
+        await save_draft(ctx, data)
+        await advance(ctx)
+        return
+    if ctx.choice != SAME:
+        ctx.reprompt(ctx._("Please answer with one of the buttons below."))
+        return
+    report = await ctx.session.get(Report, data.get("duplicate_of") or 0, with_for_update=True)
+    if report is None or not report.is_open:
+        data["duplicate_checked"] = True
+        await save_draft(ctx, data)
+        ctx.reply(ctx._("That report is closed meanwhile, so yours will be a new one."))
+        await advance(ctx)
+        return
+    added = add_photos(ctx, report, data["photos"])
+    await drop_draft(ctx)
+    if report.reporter_id == ctx.user.id:
+        text = ctx.ngettext(
+            "This is your own report {code}: I added {n} photo to it.",
+            "This is your own report {code}: I added {n} photos to it.",
+            added,
+            code=report.code,
+        )
+    else:
+        confirmed = await _confirm(ctx, report)
+        text = ctx.ngettext(
+            "Thank you! You confirmed report {code}: {n} person has confirmed it so far.",
+            "Thank you! You confirmed report {code}: {n} people have confirmed it so far.",
+            report.confirmations_count,
+            code=report.code,
+        )
+        if not confirmed:
+            text = ctx._("You had already confirmed report {code}; your new photos are added.", code=report.code)
+    report.updated_at = ctx.now
+    ask_sent(ctx, text)
+
+
+async def _confirm(ctx: Ctx, report: Report) -> bool:
+    """A confirmation by this citizen, once; False if they had confirmed before."""
+    existing = await ctx.session.scalar(
+        select(ReportConfirmation.id).where(
+            ReportConfirmation.report_id == report.id, ReportConfirmation.user_id == ctx.user.id
+        )
+    )
+    if existing is not None:
+        return False
+    ctx.session.add(ReportConfirmation(report_id=report.id, user_id=ctx.user.id, created_at=ctx.now))
+    report.confirmations_count += 1
+    return True

@@ -1,0 +1,166 @@
+"""The end of the report flow: the summary, sending it, and the daily limit sending respects.
+
+Sending deletes the draft in the same transaction that creates the report, so a second press
+creates nothing. Joining an existing report (handlers.report_duplicates) ends the same way: the
+draft's photos go to a report and the same closing question follows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import func, select
+
+from handlers.context import Ctx
+from handlers.i18n import KZ_TZ
+from handlers.my_reports import place_name
+from handlers.report_draft import DISCARD, asks, draft_data, drop_draft
+from handlers.report_labels import size_name, waste_names
+from handlers.start import show_menu
+from handlers.types import Choice
+from storage.reports import LocationSource, Report, ReportPhoto, ReportStatus, ReportStatusChange
+
+DAILY_LIMIT = 10  # reports per citizen per day (Kazakhstan's calendar day)
+SEND, MY_REPORTS, ANOTHER = "send", "my_reports", "another"
+
+
+@asks("report.confirm")
+async def _ask_confirm(ctx: Ctx, data: dict[str, Any]) -> None:
+    lines = [
+        ctx._("Please check your report:"),
+        ctx.ngettext("📸 {n} photo", "📸 {n} photos", len(data["photos"])),
+        "📍 " + place_name(ctx, data["region"], data.get("district")),
+    ]
+    if data.get("lat") is None:
+        lines.append(ctx._("(no exact point: only the region)"))
+    lines.append("🗑 " + waste_names(ctx.tr, data["waste"]))
+    lines.append("📏 " + size_name(ctx.tr, data["size"]))
+    if data.get("comment"):
+        lines.append("💬 " + data["comment"])
+    ctx.ask(
+        "report.confirm",
+        "\n".join(lines),
+        [Choice(SEND, ctx._("✅ Send the report")), Choice(DISCARD, ctx._("🗑 Discard"))],
+        photo_path=data["photos"][0]["thumb_path"],
+    )
+
+
+async def on_confirm(ctx: Ctx) -> None:
+    if ctx.choice == DISCARD:
+        await drop_draft(ctx)
+        await show_menu(ctx, ctx._("The report is discarded."))
+        return
+    if ctx.choice != SEND:
+        ctx.reprompt(ctx._("Please press «Send the report» or «Discard»."))
+        return
+    data = await draft_data(ctx)
+    if data is None:  # already sent (a second press that reached this step)
+        await show_menu(ctx, ctx._("This report has already been sent; nothing more to do."))
+        return
+    if await sent_today(ctx) >= DAILY_LIMIT:
+        await show_menu(ctx, flood_text(ctx))
+        return
+    report = await create_report(ctx, data)
+    await drop_draft(ctx)
+    ask_sent(
+        ctx,
+        ctx._(
+            "✅ Thank you! Your report {code} is registered.\n\n"
+            "What happens next: the moderators of {region} check it and hand it over to the akimat. "
+            "I will write to you when its status changes. You can follow it in «My reports».",
+            code=report.code,
+            region=place_name(ctx, report.region_code, None),
+        ),
+    )
+
+
+async def create_report(ctx: Ctx, data: dict[str, Any]) -> Report:
+    report = Report(
+        reporter_id=ctx.user.id,
+        status=ReportStatus.NEW,
+        region_code=data["region"],
+        district_pcode=data.get("district"),
+        latitude=data.get("lat"),
+        longitude=data.get("lon"),
+        location_source=data.get("source") or LocationSource.REGION,
+        address=data.get("address"),
+        waste_types=list(data["waste"]),
+        size=data["size"],
+        comment=data.get("comment"),
+        confirmations_count=0,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        photos=[],
+        history=[],
+    )
+    add_photos(ctx, report, data["photos"])
+    report.history.append(
+        ReportStatusChange(
+            old_status=None, new_status=ReportStatus.NEW, changed_by_id=ctx.user.id, changed_at=ctx.now
+        )
+    )
+    ctx.session.add(report)
+    await ctx.session.flush()
+    return report
+
+
+def add_photos(ctx: Ctx, report: Report, photos: list[dict[str, Any]]) -> int:
+    """Attach the draft's photos the report does not have yet; how many were added."""
+    known = {p.sha256 for p in report.photos}
+    position = max((p.position for p in report.photos), default=-1) + 1
+    added = 0
+    for photo in photos:
+        if photo["sha256"] in known:
+            continue
+        known.add(photo["sha256"])
+        report.photos.append(
+            ReportPhoto(
+                position=position,
+                path=photo["path"],
+                thumb_path=photo["thumb_path"],
+                sha256=photo["sha256"],
+                phash=photo["phash"],
+                width=photo["width"],
+                height=photo["height"],
+                added_by_id=ctx.user.id,
+                created_at=ctx.now,
+            )
+        )
+        position += 1
+        added += 1
+    return added
+
+
+def ask_sent(ctx: Ctx, text: str) -> None:
+    """The closing question; its answers are handled by `handlers.report.on_sent`."""
+    ctx.ask(
+        "report.sent",
+        text,
+        [Choice(MY_REPORTS, ctx._("📋 My reports")), Choice(ANOTHER, ctx._("📸 Report another dump"))],
+    )
+
+
+# --- anti-flood -----------------------------------------------------------------------------------
+def _day_start(now: datetime) -> datetime:
+    local = now.astimezone(KZ_TZ)
+    return datetime.combine(local.date(), time(0), tzinfo=KZ_TZ)
+
+
+async def sent_today(ctx: Ctx) -> int:
+    count = await ctx.session.scalar(
+        select(func.count(Report.id)).where(
+            Report.reporter_id == ctx.user.id, Report.created_at >= _day_start(ctx.now)
+        )
+    )
+    return int(count or 0)
+
+
+def flood_text(ctx: Ctx) -> str:
+    return ctx.ngettext(
+        "You have sent {n} report today, the most one person can send in a day. Thank you for "
+        "your care! Please come back tomorrow.",
+        "You have sent {n} reports today, the most one person can send in a day. Thank you for "
+        "your care! Please come back tomorrow.",
+        DAILY_LIMIT,
+    )
