@@ -13,7 +13,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import App
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,12 @@ async def serve_web(web_app: web.Application, host: str, port: int) -> None:
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:  # the port is taken or the address is not ours: say which setting
+            raise ConfigError(
+                f"Configuration error: WEB_HOST/WEB_PORT: cannot listen on {host}:{port}: {exc.strerror}"
+            ) from None
         log.info("web server on http://%s:%s", host, port)
         await asyncio.Event().wait()
     finally:

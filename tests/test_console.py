@@ -61,3 +61,16 @@ def test_wrong_setting_is_named(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr and "WEB_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_taken_port_is_named(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_bot(["web"], "", tmp_path, WEB_PORT=str(port))
+    assert result.returncode == 2
+    assert f"WEB_HOST/WEB_PORT: cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
