@@ -460,7 +460,8 @@ async def show_report(ctx: Ctx) -> None:
     ).all()
     if notes:
         lines.append(ctx._("Internal notes:"))
-        lines += [f"• {ctx.tr.datetime(n.created_at)}: {n.text}" for n in notes]
+        # The bot's own notes are message ids (translated here); a moderator's text passes unchanged.
+        lines += [f"• {ctx.tr.datetime(n.created_at)}: {ctx._(n.text)}" for n in notes]
     ctx.send_to_chat(
         ctx.incoming.channel,
         ctx.incoming.chat_id,

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 
 from handlers.context import Ctx
+from handlers.i18n import N_
 from handlers.moderation_access import actor
 from handlers.moderation_routing import region_destinations
 from handlers.report_ports import GEO, PHOTOS, PhotoRejected
@@ -168,7 +169,7 @@ async def on_still_there(ctx: Ctx) -> None:
         ctx.ask("still.photo", ctx._("Please send a new photo of the dump of {code}.", code=report.code))
         return
     ctx.session.add(
-        ReportNote(report_id=report.id, author_id=ctx.user.id, text="reporter: it has been cleaned", created_at=ctx.now)
+        ReportNote(report_id=report.id, author_id=ctx.user.id, text=N_("Reporter: the dump has been cleaned."), created_at=ctx.now)
     )
     photo = report.photos[0].path if report.photos else ""
     await _tell_moderators(
@@ -189,7 +190,7 @@ async def on_still_photo(ctx: Ctx) -> None:
     if path is None:
         return
     ctx.session.add(
-        ReportNote(report_id=report.id, author_id=ctx.user.id, text="reporter: still there (new photo)", created_at=ctx.now)
+        ReportNote(report_id=report.id, author_id=ctx.user.id, text=N_("Reporter: the dump is still there (a new photo)."), created_at=ctx.now)
     )
     await _tell_moderators(
         ctx, report, lambda tr: tr._("📸 The reporter says this dump is still there: a new photo."), path

@@ -387,6 +387,8 @@ async def test_still_there_after_30_days(app, setup, clock) -> None:
     async with app.sessions() as s:
         kinds = (await s.scalars(select(ReportFollowUpPhoto.kind))).all()
     assert kinds == ["still_there"]
+    shown = texts(await mod.send(f"/report TZ-{ids['boris']:06d}"))
+    assert "Internal notes:" in shown and "Reporter: the dump has been cleaned." in shown
 
 
 async def test_numbers_answer_the_latest_card_on_text_channels(app, setup) -> None:
