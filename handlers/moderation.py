@@ -394,7 +394,7 @@ async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
         await ctx.notify_user(
             report.reporter_id,
             lambda tr: Reply(
-                text=tr._("Your report {code}: before.", code=report.code),
+                text=tr._("Your report {code}: the photo before cleaning.", code=report.code),
                 photo_path=before,
                 kind="status_update",
             ),
