@@ -9,6 +9,7 @@ import asyncio
 from bot.app import App, create_app
 from bot.commands.console import run_console
 from bot.config import Settings, load_settings
+from bot.lifecycle import run_until_stopped
 
 NAME = "run"
 HELP = (
@@ -30,11 +31,7 @@ def run(args: argparse.Namespace) -> object:
 
 async def serve(settings: Settings) -> int:
     app = await create_app(settings)
-    try:
-        await asyncio.gather(*background_tasks(app))
-    finally:
-        await app.close()
-    return 0
+    return await run_until_stopped(app, background_tasks(app))
 
 
 async def run_scheduler(app: App) -> None:

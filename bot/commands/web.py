@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from bot.app import App, create_app
 from bot.config import load_settings
+from bot.lifecycle import run_until_stopped
 from bot.web import create_web_app, serve_web
 
 NAME = "web"
@@ -21,14 +21,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 async def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     app = await create_app(settings)
-    try:
-        await asyncio.gather(
-            app.sender.run(),
-            web_server(app, getattr(args, "host", None), getattr(args, "port", None)),
-        )
-    finally:
-        await app.close()
-    return 0
+    return await run_until_stopped(
+        app,
+        [app.sender.run(), web_server(app, getattr(args, "host", None), getattr(args, "port", None))],
+    )
 
 
 def web_server(app: App, host: str | None = None, port: int | None = None):
