@@ -17,12 +17,13 @@ size, comment) and report_send (summary, sending, daily limit). report_draft kee
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from handlers.context import Ctx
 from handlers.i18n import N_
 from handlers.my_reports import show_my_reports
 from handlers.report_details import on_comment, on_size, on_waste
-from handlers.report_draft import DISCARD, advance, load_draft, save_draft
+from handlers.report_draft import DISCARD, advance, draft_step, load_draft, save_and_advance
 from handlers.report_duplicates import on_duplicate
 from handlers.report_location import on_location, on_region
 from handlers.report_photos import on_photo
@@ -75,8 +76,7 @@ async def start_report(ctx: Ctx) -> None:
             ],
         )
         return
-    await save_draft(ctx, {"photos": []})
-    await advance(ctx)
+    await save_and_advance(ctx, {"photos": []})
 
 
 async def start_report_with_photo(ctx: Ctx) -> None:
@@ -89,13 +89,13 @@ async def start_report_with_photo(ctx: Ctx) -> None:
         await on_photo(ctx)
 
 
-async def on_resume(ctx: Ctx) -> None:
+@draft_step
+async def on_resume(ctx: Ctx, data: dict[str, Any]) -> None:
     if ctx.choice == CONTINUE:
-        await advance(ctx)
+        await advance(ctx, data)
     elif ctx.choice == DISCARD:
-        await save_draft(ctx, {"photos": []})
         ctx.reply(ctx._("The unsent report is discarded."))
-        await advance(ctx)
+        await save_and_advance(ctx, {"photos": []})
     else:
         ctx.reprompt(ctx._("Please choose one of the options below."))
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.report_draft import advance, asks, draft_data, save_draft
+from handlers.report_draft import asks, draft_step, save_and_advance, save_draft
 from handlers.report_labels import SIZE_LABELS, WASTE_LABELS
-from handlers.start import show_menu
 from handlers.types import Choice, Kind
 from storage.reports import WasteType
 
@@ -35,16 +34,12 @@ async def _ask_waste(ctx: Ctx, data: dict[str, Any]) -> None:
     )
 
 
-async def on_waste(ctx: Ctx) -> None:
-    data = await draft_data(ctx)
-    if data is None:
-        await show_menu(ctx)
-        return
+@draft_step
+async def on_waste(ctx: Ctx, data: dict[str, Any]) -> None:
     picked: list[str] = list(data.get("picked_waste", []))
     if ctx.choice == NEXT and picked:
         data["waste"] = [w for w in WasteType if w in picked]
-        await save_draft(ctx, data)
-        await advance(ctx)
+        await save_and_advance(ctx, data)
         return
     toggles = _waste_toggles(ctx)
     if not toggles:
@@ -81,18 +76,14 @@ async def _ask_size(ctx: Ctx, _data: dict[str, Any]) -> None:
     )
 
 
-async def on_size(ctx: Ctx) -> None:
-    data = await draft_data(ctx)
-    if data is None:
-        await show_menu(ctx)
-        return
+@draft_step
+async def on_size(ctx: Ctx, data: dict[str, Any]) -> None:
     size = (ctx.choice or "").removeprefix("size:")
     if size not in {str(s) for s in SIZE_LABELS}:
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return
     data["size"] = size
-    await save_draft(ctx, data)
-    await advance(ctx)
+    await save_and_advance(ctx, data)
 
 
 # --- comment --------------------------------------------------------------------------------------
@@ -109,11 +100,8 @@ async def _ask_comment(ctx: Ctx, _data: dict[str, Any]) -> None:
     )
 
 
-async def on_comment(ctx: Ctx) -> None:
-    data = await draft_data(ctx)
-    if data is None:
-        await show_menu(ctx)
-        return
+@draft_step
+async def on_comment(ctx: Ctx, data: dict[str, Any]) -> None:
     if ctx.choice == SKIP:
         data["comment"] = None
     elif ctx.incoming.kind is Kind.TEXT and ctx.text:
@@ -129,5 +117,4 @@ async def on_comment(ctx: Ctx) -> None:
     else:
         ctx.reprompt(ctx._("Please type a comment, or press «Skip»."))
         return
-    await save_draft(ctx, data)
-    await advance(ctx)
+    await save_and_advance(ctx, data)

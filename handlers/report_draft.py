@@ -9,6 +9,7 @@ so the flow's modules import each other without a cycle.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -49,7 +50,7 @@ async def draft_data(ctx: Ctx) -> dict[str, Any] | None:
 
 
 async def save_draft(ctx: Ctx, data: dict[str, Any]) -> None:
-    draft = await load_draft(ctx)
+    draft = await ctx.session.get(ReportDraft, ctx.user.id)  # locked by `load_draft` if it exists
     if draft is None:
         ctx.session.add(ReportDraft(user_id=ctx.user.id, data=data, updated_at=ctx.now))
     else:
@@ -59,7 +60,7 @@ async def save_draft(ctx: Ctx, data: dict[str, Any]) -> None:
 
 
 async def drop_draft(ctx: Ctx) -> None:
-    draft = await load_draft(ctx)
+    draft = await ctx.session.get(ReportDraft, ctx.user.id)
     if draft is not None:
         await ctx.session.delete(draft)
 
@@ -83,10 +84,29 @@ def next_step(data: dict[str, Any]) -> str:
     return "report.confirm"
 
 
-async def advance(ctx: Ctx) -> None:
-    """Ask for the first thing the draft still lacks; the menu if there is no draft any more."""
-    data = await draft_data(ctx)
-    if data is None:
-        await show_menu(ctx)
-        return
+async def advance(ctx: Ctx, data: dict[str, Any]) -> None:
+    """Ask for the first thing the draft still lacks."""
     await _ASKERS[next_step(data)](ctx, data)
+
+
+async def save_and_advance(ctx: Ctx, data: dict[str, Any]) -> None:
+    await save_draft(ctx, data)
+    await advance(ctx, data)
+
+
+DraftStep = Callable[[Ctx, dict[str, Any]], Awaitable[None]]
+
+
+def draft_step(step: DraftStep) -> Callable[[Ctx], Awaitable[None]]:
+    """A step of the report flow, given the draft's data (loaded and locked once per step). With
+    no draft left (sent, discarded, or an old message answered) the user gets the menu."""
+
+    @functools.wraps(step)
+    async def run(ctx: Ctx) -> None:
+        data = await draft_data(ctx)
+        if data is None:
+            await show_menu(ctx)
+            return
+        await step(ctx, data)
+
+    return run

@@ -14,11 +14,10 @@ from sqlalchemy import select
 
 from handlers.context import Ctx
 from handlers.my_reports import place_name
-from handlers.report_draft import advance, asks, draft_data, drop_draft, save_draft
+from handlers.report_draft import asks, draft_step, drop_draft, save_and_advance, save_draft
 from handlers.report_labels import waste_names
 from handlers.report_ports import GEO, PHOTOS, GeoService, PhotoService
 from handlers.report_send import add_photos, ask_sent
-from handlers.start import show_menu
 from handlers.types import Choice
 from storage.reports import OPEN_STATUSES, Report, ReportConfirmation, ReportPhoto
 
@@ -35,8 +34,7 @@ async def _check_duplicates(ctx: Ctx, data: dict[str, Any]) -> None:
     found = await find_duplicate(ctx, data)
     if found is None:
         data["duplicate_checked"] = True
-        await save_draft(ctx, data)
-        await advance(ctx)
+        await save_and_advance(ctx, data)
         return
     report, distance = found
     data["duplicate_of"] = report.id
@@ -108,16 +106,12 @@ async def find_duplicate(ctx: Ctx, data: dict[str, Any]) -> tuple[Report, float 
     return None
 
 
-async def on_duplicate(ctx: Ctx) -> None:
-    data = await draft_data(ctx)
-    if data is None:
-        await show_menu(ctx)
-        return
+@draft_step
+async def on_duplicate(ctx: Ctx, data: dict[str, Any]) -> None:
     if ctx.choice == DIFFERENT:
         data["duplicate_checked"] = True
         data.pop("duplicate_of", None)
-        await save_draft(ctx, data)
-        await advance(ctx)
+        await save_and_advance(ctx, data)
         return
     if ctx.choice != SAME:
         ctx.reprompt(ctx._("Please answer with one of the buttons below."))
@@ -125,9 +119,8 @@ async def on_duplicate(ctx: Ctx) -> None:
     report = await ctx.session.get(Report, data.get("duplicate_of") or 0, with_for_update=True)
     if report is None or not report.is_open:
         data["duplicate_checked"] = True
-        await save_draft(ctx, data)
         ctx.reply(ctx._("That report is closed meanwhile, so yours will be a new one."))
-        await advance(ctx)
+        await save_and_advance(ctx, data)
         return
     added = add_photos(ctx, report, data["photos"])
     await drop_draft(ctx)

@@ -10,9 +10,8 @@ from typing import Any
 
 from handlers.context import Ctx
 from handlers.my_reports import place_name
-from handlers.report_draft import advance, asks, draft_data, save_draft
+from handlers.report_draft import asks, draft_step, save_and_advance
 from handlers.report_ports import GEO, GEOCODER, GeoService
-from handlers.start import show_menu
 from handlers.types import Choice, Kind
 from storage.reports import LocationSource
 
@@ -42,11 +41,8 @@ async def _ask_location(ctx: Ctx, data: dict[str, Any]) -> None:
     ctx.ask("report.location", "\n".join(lines), choices)
 
 
-async def on_location(ctx: Ctx) -> None:
-    data = await draft_data(ctx)
-    if data is None:
-        await show_menu(ctx)
-        return
+@draft_step
+async def on_location(ctx: Ctx, data: dict[str, Any]) -> None:
     if ctx.choice == PICK_REGION:
         _ask_region(ctx)
         return
@@ -102,8 +98,7 @@ async def _use_point(
         source=str(source),
     )
     ctx.reply(ctx._("📍 Location: {place}.", place=place_name(ctx, data["region"], data["district"])))
-    await save_draft(ctx, data)
-    await advance(ctx)
+    await save_and_advance(ctx, data)
 
 
 def _ask_region(ctx: Ctx) -> None:
@@ -115,11 +110,8 @@ def _ask_region(ctx: Ctx) -> None:
     )
 
 
-async def on_region(ctx: Ctx) -> None:
-    data = await draft_data(ctx)
-    if data is None:
-        await show_menu(ctx)
-        return
+@draft_step
+async def on_region(ctx: Ctx, data: dict[str, Any]) -> None:
     code = (ctx.choice or "").removeprefix("region:")
     if code not in _geo(ctx).regions:
         if ctx.incoming.kind is Kind.LOCATION and ctx.incoming.location:
@@ -128,5 +120,4 @@ async def on_region(ctx: Ctx) -> None:
         ctx.reprompt(ctx._("Please choose one of the regions below."))
         return
     data.update(region=code, district=None, lat=None, lon=None, source=str(LocationSource.REGION))
-    await save_draft(ctx, data)
-    await advance(ctx)
+    await save_and_advance(ctx, data)

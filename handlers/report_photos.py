@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.report_draft import MAX_PHOTOS, advance, asks, draft_data, save_draft
+from handlers.report_draft import MAX_PHOTOS, asks, draft_step, save_and_advance
 from handlers.report_ports import PHOTOS, PhotoRejected, PhotoService
-from handlers.start import show_menu
 from handlers.types import Choice, Kind
 
 DONE = "done"
@@ -34,15 +33,11 @@ async def _ask_photo(ctx: Ctx, data: dict[str, Any]) -> None:
     ctx.ask("report.photo", text, [Choice(DONE, ctx._("✅ Done"))])
 
 
-async def on_photo(ctx: Ctx) -> None:
-    data = await draft_data(ctx)
-    if data is None:
-        await show_menu(ctx)
-        return
+@draft_step
+async def on_photo(ctx: Ctx, data: dict[str, Any]) -> None:
     if ctx.choice == DONE and data.get("photos"):
         data["photos_done"] = True
-        await save_draft(ctx, data)
-        await advance(ctx)
+        await save_and_advance(ctx, data)
         return
     if ctx.incoming.kind is not Kind.PHOTO:
         ctx.reprompt(ctx._("I need a photo here: send a picture of the dump."))
@@ -51,8 +46,7 @@ async def on_photo(ctx: Ctx) -> None:
     if problem:
         ctx.reprompt(problem)
         return
-    await save_draft(ctx, data)
-    await advance(ctx)
+    await save_and_advance(ctx, data)
 
 
 async def _add_photo(ctx: Ctx, data: dict[str, Any]) -> str | None:
