@@ -54,9 +54,8 @@ class KeyedLimiter:
         overall_rate: float | None,
         per_key_rate: float | None,
         per_key_burst: int = 1,
-        overall_burst: float | None = None,
     ) -> None:
-        self.overall = TokenBucket(overall_rate, overall_burst or 1.0) if overall_rate else None
+        self.overall = TokenBucket(overall_rate, 1.0) if overall_rate else None
         self.per_key_rate = per_key_rate
         self.per_key_burst = per_key_burst
         self.buckets: dict[str, TokenBucket] = {}

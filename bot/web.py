@@ -34,11 +34,11 @@ def web_setups(settings: Settings) -> list[WebSetup]:
     return setups
 
 
-def create_web_app(app: App, setups: list[WebSetup] | None = None) -> web.Application:
+def create_web_app(app: App) -> web.Application:
     web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     web_app[APP_KEY] = app
     web_app.router.add_get("/healthz", healthz)
-    for setup in web_setups(app.settings) if setups is None else setups:
+    for setup in web_setups(app.settings):
         setup(web_app, app)
     return web_app
 

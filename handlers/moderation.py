@@ -453,7 +453,8 @@ async def show_report(ctx: Ctx) -> None:
     for change in report.history:
         lines.append(
             f"• {ctx.tr.datetime(change.changed_at)}: {status_name(ctx.tr, change.new_status)}"
-            + (f" ({change.note})" if change.note else "")
+            # A reason chosen from the list is stored as its message id; typed text passes as is.
+            + (f" ({ctx._(change.note)})" if change.note else "")
         )
     notes = (
         await ctx.session.scalars(select(ReportNote).where(ReportNote.report_id == report.id).order_by(ReportNote.id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from handlers.context import Ctx
-from storage.moderation import moderated_regions, regions_of
+from storage.moderation import regions_of
 
 log = logging.getLogger("taza.moderation.access")
 
@@ -26,14 +26,6 @@ async def my_regions(ctx: Ctx) -> set[str]:
 async def may_moderate(ctx: Ctx, region_code: str) -> bool:
     """Admins moderate every region (and the national queue); moderators their own regions."""
     return ctx.is_admin or region_code in await my_regions(ctx)
-
-
-async def is_moderator(ctx: Ctx) -> bool:
-    return ctx.is_admin or bool(await my_regions(ctx))
-
-
-async def has_moderator(ctx: Ctx, region_code: str) -> bool:
-    return region_code in await moderated_regions(ctx.session)
 
 
 def refuse(ctx: Ctx, action: str, region_code: str | None = None) -> None:

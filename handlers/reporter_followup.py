@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from handlers.context import Ctx
 from handlers.i18n import N_
@@ -18,7 +18,7 @@ from handlers.router import Router
 from handlers.start import show_menu
 from handlers.triage import DISPUTE_DAYS, record_status, report_card, triage_of
 from handlers.types import Reply
-from storage.moderation import FollowUpPhoto, ModeratorRole, ReportFollowUpPhoto, ReportNote
+from storage.moderation import FollowUpPhoto, ReportFollowUpPhoto, ReportNote, remove_moderator
 from storage.reports import Report, ReportStatus
 
 log = logging.getLogger(__name__)
@@ -222,9 +222,4 @@ async def forget_follow_up(ctx: Ctx) -> None:
         .values(added_by_id=None)
     )
     for identity in ctx.user.identities:
-        await ctx.session.execute(
-            delete(ModeratorRole).where(
-                ModeratorRole.channel == identity.channel,
-                ModeratorRole.external_id == identity.external_id,
-            )
-        )
+        await remove_moderator(ctx.session, identity.channel, identity.external_id)

@@ -219,15 +219,6 @@ async def chats_of_region(session: AsyncSession, region_code: str) -> list[Moder
     return list(rows)
 
 
-async def regions_of_chat(session: AsyncSession, channel: str, chat_id: str) -> set[str]:
-    rows = await session.scalars(
-        select(ModeratorChat.region_code).where(
-            ModeratorChat.channel == channel, ModeratorChat.chat_id == chat_id
-        )
-    )
-    return set(rows)
-
-
 async def moderated_regions(session: AsyncSession) -> set[str]:
     """Regions with at least one moderator: the others' reports go to the national queue."""
     return set(await session.scalars(select(ModeratorRole.region_code).distinct()))

@@ -39,7 +39,8 @@ class InboxWriter(BaseMiddleware):
         self.bot = bot
         self.bot_username = bot_username
         self._answers: set[asyncio.Task[None]] = set()
-        self.stored: set[str] = set()  # update keys stored by `BatchStore`, not yet handled here
+        # Updates `BatchStore` converted and stored, by update key, until handled here.
+        self.stored: dict[str, Incoming] = {}
 
     async def __call__(
         self,
@@ -48,12 +49,12 @@ class InboxWriter(BaseMiddleware):
         data: dict[str, Any],
     ) -> None:
         assert isinstance(event, Update)
-        incoming = to_incoming(event, self.bot_username)
-        if incoming is not None:
-            if incoming.update_key in self.stored:
-                self.stored.discard(incoming.update_key)
-            else:
+        incoming = self.stored.pop(str(event.update_id), None)
+        if incoming is None:
+            incoming = to_incoming(event, self.bot_username)
+            if incoming is not None:
                 await self.store([incoming])
+        if incoming is not None:
             self.queues.submit(incoming)
         if event.callback_query is not None:
             self._answer(event.callback_query)
@@ -103,5 +104,5 @@ class BatchStore(BaseRequestMiddleware):
             incomings = [incoming for incoming in batch if incoming is not None]
             if incomings:
                 await self.writer.store(incomings)
-                self.writer.stored.update(incoming.update_key for incoming in incomings)
+                self.writer.stored.update((incoming.update_key, incoming) for incoming in incomings)
         return result

@@ -23,7 +23,7 @@ async def run(args: argparse.Namespace) -> int:
     app = await create_app(settings)
     return await run_until_stopped(
         app,
-        [app.sender.run(), web_server(app, getattr(args, "host", None), getattr(args, "port", None))],
+        [app.sender.run(), web_server(app, args.host, args.port)],
     )
 
 
