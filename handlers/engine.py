@@ -22,7 +22,14 @@ from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
 from storage.db import insert_ignoring_conflicts
-from storage.models import ConversationState, Identity, InboxUpdate, OutboxMessage, User
+from storage.models import (
+    ConversationState,
+    Identity,
+    InboxUpdate,
+    OutboxMessage,
+    OutboxStatus,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +132,8 @@ class Engine:
     async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> None:
         now = self.clock()
         user, identity = await self._user_for(session, incoming, now)
+        if not incoming.is_group:
+            await _release_held(session, incoming, now)
         state_row = await session.get(
             ConversationState, (incoming.channel, incoming.chat_id), with_for_update=True
         )
@@ -310,6 +319,20 @@ class Engine:
     def _committed(self) -> None:
         for callback in self.after_commit:
             callback()
+
+
+async def _release_held(session: AsyncSession, incoming: Incoming, now: datetime) -> None:
+    """The person wrote: messages a channel held until then (WhatsApp's 24-hour window) are due
+    again, in this step's transaction, so they go out before the step's own replies."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == incoming.channel,
+            OutboxMessage.chat_id == incoming.chat_id,
+            OutboxMessage.status == OutboxStatus.WAITING,
+        )
+        .values(status=OutboxStatus.PENDING, next_attempt_at=now)
+    )
 
 
 def typed_choice(text: str, choices: list[list[str]]) -> str | None:

@@ -22,7 +22,6 @@ from bot.channels.whatsapp.channel import STATUS_ROUTE, WhatsAppChannel
 from bot.channels.whatsapp.inbound import NAME, InvalidUpdate, parse_incoming
 from bot.channels.whatsapp.media import MEDIA_ROUTE
 from bot.inbox import ChatQueues
-from handlers.types import Incoming
 from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,7 @@ class WhatsAppWebhook:
         self.channel = channel
         self.validator = RequestValidator(app.settings.TWILIO_AUTH_TOKEN or "")
         self.public_base = channel.public_base
-        self.queues = ChatQueues(self._process)
+        self.queues = ChatQueues(app.engine.process)
 
     # --- signature ----------------------------------------------------------------------------
     def _signed(self, request: web.Request, form: dict[str, str]) -> bool:
@@ -69,12 +68,6 @@ class WhatsAppWebhook:
         await self.app.engine.store([incoming])  # durable before Twilio hears 200
         self.queues.submit(incoming)
         return web.Response(text=EMPTY_TWIML, content_type="application/xml")
-
-    async def _process(self, incoming: Incoming) -> None:
-        await self.app.engine.process(incoming)
-        # The user wrote, so the window is open again: what was held for them goes out now.
-        if await window.release_held(self.app.sessions, NAME, self.app.engine.clock(), incoming.chat_id):
-            self.app.sender.wake()
 
     async def resume(self) -> None:
         """At start-up: process what was stored but not processed, send what may go out now."""

@@ -34,16 +34,13 @@ def window_open(last: datetime | None, now: datetime) -> bool:
     return last is not None and now - last < WINDOW - SAFETY
 
 
-async def release_held(
-    sessions: async_sessionmaker[AsyncSession], channel: str, now: datetime, chat_id: str | None = None
-) -> int:
-    """Waiting messages of chats whose window is open again go back to the sender; how many."""
+async def release_held(sessions: async_sessionmaker[AsyncSession], channel: str, now: datetime) -> int:
+    """At start-up: waiting messages of chats whose window is open again go back to the sender;
+    how many. (A user's next message releases theirs in the engine's step.)"""
     async with sessions() as session, session.begin():
         open_chats = select(Identity.chat_id).where(
             Identity.channel == channel, Identity.last_inbound_at > now - (WINDOW - SAFETY)
         )
-        if chat_id is not None:
-            open_chats = open_chats.where(Identity.chat_id == chat_id)
         result = await session.execute(
             update(OutboxMessage)
             .where(
@@ -55,5 +52,5 @@ async def release_held(
             .execution_options(synchronize_session=False)
         )
     if result.rowcount:
-        log.info("released %d held WhatsApp message(s)%s", result.rowcount, f" for {chat_id}" if chat_id else "")
+        log.info("released %d held WhatsApp message(s)", result.rowcount)
     return result.rowcount
