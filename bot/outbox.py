@@ -168,11 +168,12 @@ class OutboxSender:
     async def _send_chat(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
         channel = self.channels[key[0]]
         limiter = self._limiter(channel)
-        is_group = key[1].startswith("-")  # Telegram's groups and channels have negative ids
+        limits = channel.limits
+        group_rate = limits.per_group_per_minute if limits.is_group(key[1]) else None
         for row in rows:
             await self._wait_out_pause(channel.name)
-            if is_group and channel.limits.per_group_per_minute:
-                await limiter.acquire(key[1], rate=channel.limits.per_group_per_minute / 60, burst=3)
+            if group_rate:
+                await limiter.acquire(key[1], rate=group_rate / 60, burst=limits.per_group_burst)
             else:
                 await limiter.acquire(key[1])
             await self._wait_out_pause(channel.name)

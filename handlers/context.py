@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import Translator
 from handlers.router import Router
 from handlers.types import Choice, Document, Incoming, Reply
 from storage.models import Identity, User
+from storage.users import latest_address
 
 MENU = "menu"  # the choice that leads back to the main menu from every step
 MAX_MEDIA_BYTES = 20 * 1024 * 1024  # Telegram's limit for bots' downloads; WhatsApp's is lower
@@ -167,15 +167,9 @@ class Ctx:
     async def notify_user(self, user_id: int, build: Callable[[Translator], Reply]) -> bool:
         """Write to a user in their own language on the channel they used last; False if the user
         can no longer be reached (no identity left, e.g. after /forget)."""
-        user = await self.session.get(User, user_id)
-        if user is None:
+        address = await latest_address(self.session, user_id)
+        if address is None:
             return False
-        identities = (
-            await self.session.scalars(select(Identity).where(Identity.user_id == user_id))
-        ).all()
-        if not identities:
-            return False
-        latest = max(identities, key=lambda i: (i.last_inbound_at or i.created_at))
-        tr = self.translators.get(user.language or "", self.tr)
-        self.outbox.append((latest.channel, latest.chat_id, build(tr)))
+        channel, chat_id, language = address
+        self.outbox.append((channel, chat_id, build(self.translators.get(language or "", self.tr))))
         return True

@@ -3,16 +3,13 @@ their history, the report card moderators see, and where to write to a reporter.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import N_, Translator
 from handlers.report_labels import size_name, status_name, waste_names
 from handlers.types import Choice, Reply
-from storage.models import Identity, User
 from storage.moderation import ReportTriage
 from storage.reports import Report, ReportStatus, ReportStatusChange
 
@@ -114,21 +111,3 @@ async def triage_of(session: AsyncSession, report: Report, now: datetime) -> Rep
         triage = ReportTriage(report_id=report.id, national=False, queued_at=now, disputes=0)
         session.add(triage)
     return triage
-
-
-async def reporter_address(
-    session: AsyncSession, user_id: int | None
-) -> tuple[str, str, str | None] | None:
-    """(channel, chat_id, language) of the channel the reporter used last, or None."""
-    if user_id is None:
-        return None
-    user = await session.get(User, user_id)
-    if user is None:
-        return None
-    identities: Sequence[Identity] = (
-        await session.scalars(select(Identity).where(Identity.user_id == user_id))
-    ).all()
-    if not identities:
-        return None
-    latest = max(identities, key=lambda i: (i.last_inbound_at or i.created_at))
-    return latest.channel, latest.chat_id, user.language

@@ -10,11 +10,11 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from handlers.i18n import KZ_TZ
-from handlers.triage import reporter_address
 from handlers.types import Choice, Reply
 from jobs.base import JobContext
 from storage.moderation import ReportTriage
 from storage.reports import Report, ReportStatus
+from storage.users import latest_address
 
 NAME = "still_there"
 HELP = "ask reporters whether dumps confirmed 30 days ago and not cleaned are still there"
@@ -44,7 +44,7 @@ async def run(job: JobContext) -> str:
         ).all()
         for report, triage in rows:
             triage.still_there_asked_at = now
-            address = await reporter_address(session, report.reporter_id)
+            address = await latest_address(session, report.reporter_id)
             if address is None:
                 continue  # the reporter used /forget
             channel, chat_id, language = address

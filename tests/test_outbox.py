@@ -183,7 +183,7 @@ async def test_a_slow_group_does_not_hold_back_other_chats(app, clock) -> None:
                                 created_at=clock(), next_attempt_at=clock()))
         s.add(OutboxMessage(channel="telegram", chat_id="555", payload=Reply(text="hello").to_json(),
                             created_at=clock(), next_attempt_at=clock()))
-    channel = ScriptedChannel(limits=RateLimits(per_second=30, per_chat_per_second=1, per_group_per_minute=20))
+    channel = ScriptedChannel(limits=RateLimits(per_second=30, per_chat_per_second=1, per_group_per_minute=20, group_chat_prefix="-"))
     sender = OutboxSender(app.sessions, {"telegram": channel}, clock=clock, per_chat_batch=5)
     await sender.dispatch()
     for _ in range(50):

@@ -18,6 +18,11 @@ class RateLimits:
     per_chat_per_second: float | None = None
     per_chat_burst: int = 1  # short bursts in one chat (a step's two or three replies)
     per_group_per_minute: float | None = None
+    per_group_burst: int = 3
+    group_chat_prefix: str | None = None  # group chat ids start with it (Telegram's are negative)
+
+    def is_group(self, chat_id: str) -> bool:
+        return bool(self.group_chat_prefix) and chat_id.startswith(self.group_chat_prefix or "")
 
 
 class SendError(Exception):

@@ -66,7 +66,13 @@ def build_bot(settings: Settings, retries: int = 3) -> Bot:
 
 class TelegramChannel:
     name = NAME
-    limits = RateLimits(per_second=30, per_chat_per_second=1, per_chat_burst=3, per_group_per_minute=20)
+    limits = RateLimits(
+        per_second=30,
+        per_chat_per_second=1,
+        per_chat_burst=3,
+        per_group_per_minute=20,
+        group_chat_prefix="-",
+    )
 
     def __init__(self, bot: Bot, media_dir: Path) -> None:
         self.bot = bot

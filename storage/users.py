@@ -1,0 +1,25 @@
+"""Where to reach a person."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Identity, User
+
+
+async def latest_address(
+    session: AsyncSession, user_id: int | None
+) -> tuple[str, str, str | None] | None:
+    """(channel, chat_id, language) of the channel the person used last; None when they can no
+    longer be reached (no identity left, e.g. after /forget)."""
+    if user_id is None:
+        return None
+    user = await session.get(User, user_id)
+    if user is None:
+        return None
+    identities = (await session.scalars(select(Identity).where(Identity.user_id == user_id))).all()
+    if not identities:
+        return None
+    latest = max(identities, key=lambda i: (i.last_inbound_at or i.created_at))
+    return latest.channel, latest.chat_id, user.language
