@@ -16,7 +16,7 @@ from handlers.context import Ctx
 from handlers.moderation_access import actor, may_moderate, my_regions, refuse
 from handlers.moderation_routing import region_destinations
 from handlers.report_labels import status_name
-from handlers.report_ports import GEO, PHOTOS, PhotoRejected
+from handlers.report_ports import GEO
 from handlers.router import Handler, Router
 from handlers.triage import (
     CLEANABLE,
@@ -27,10 +27,11 @@ from handlers.triage import (
     UNTRIAGED,
     record_status,
     report_card,
+    store_follow_up_photo,
     triage_of,
 )
 from handlers.types import Choice, Reply
-from storage.moderation import FollowUpPhoto, ModeratorChat, ReportFollowUpPhoto, ReportNote, ReportTriage
+from storage.moderation import FollowUpPhoto, ModeratorChat, ReportNote, ReportTriage
 from storage.reports import Report, ReportStatus, parse_report_code
 
 log = logging.getLogger(__name__)
@@ -311,33 +312,15 @@ async def on_after_photo(ctx: Ctx) -> None:
         ctx.end_flow()
         stale(ctx, report)
         return
-    if ctx.media.data is None:
-        ctx.reprompt(
-            ctx._("The photo could not be downloaded. Please send it again.")
-            if ctx.media.error
-            else ctx._("Please send a photo of the cleaned place.")
-        )
-        return
-    try:
-        stored = (await ctx.service(PHOTOS).ingest(ctx.media.data)).to_json()
-    except PhotoRejected:
-        ctx.reprompt(ctx._("This is not a photo I can use. Please send a JPEG or PNG photo."))
-        return
-    ctx.session.add(
-        ReportFollowUpPhoto(
-            report_id=report.id,
-            kind=FollowUpPhoto.AFTER,
-            path=stored["path"],
-            thumb_path=stored["thumb_path"],
-            sha256=stored["sha256"],
-            added_by_id=ctx.user.id,
-            created_at=ctx.now,
-        )
+    path = await store_follow_up_photo(
+        ctx, report, FollowUpPhoto.AFTER, ctx._("Please send a photo of the cleaned place.")
     )
+    if path is None:
+        return
     record_status(ctx.session, report, ReportStatus.CLEANED, by_user_id=ctx.user.id, now=ctx.now)
     (await triage_of(ctx.session, report, ctx.now)).cleaned_at = ctx.now
     ctx.end_flow()
-    await tell_cleaned(ctx, report, stored["path"])
+    await tell_cleaned(ctx, report, path)
     done(ctx, report)
 
 

@@ -13,10 +13,10 @@ from handlers.context import Ctx
 from handlers.i18n import N_
 from handlers.moderation_access import actor
 from handlers.moderation_routing import region_destinations
-from handlers.report_ports import GEO, PHOTOS, PhotoRejected
+from handlers.report_ports import GEO
 from handlers.router import Router
 from handlers.start import show_menu
-from handlers.triage import DISPUTE_DAYS, record_status, report_card, triage_of
+from handlers.triage import DISPUTE_DAYS, record_status, report_card, store_follow_up_photo, triage_of
 from handlers.types import Reply
 from storage.moderation import FollowUpPhoto, ReportFollowUpPhoto, ReportNote, remove_moderator
 from storage.reports import Report, ReportStatus
@@ -86,34 +86,6 @@ async def on_reason(ctx: Ctx) -> None:
     ctx.ask("dispute.photo", ctx._("Now send a photo of the place as it is now."))
 
 
-async def _store_photo(ctx: Ctx, report: Report, kind: str) -> str | None:
-    """The incoming photo stored beside the report, or None after telling the user what is wrong."""
-    if ctx.media.data is None:
-        ctx.reprompt(
-            ctx._("The photo could not be downloaded. Please send it again.")
-            if ctx.media.error
-            else ctx._("Please send a photo.")
-        )
-        return None
-    try:
-        stored = (await ctx.service(PHOTOS).ingest(ctx.media.data)).to_json()
-    except PhotoRejected:
-        ctx.reprompt(ctx._("This is not a photo I can use. Please send a JPEG or PNG photo."))
-        return None
-    ctx.session.add(
-        ReportFollowUpPhoto(
-            report_id=report.id,
-            kind=kind,
-            path=stored["path"],
-            thumb_path=stored["thumb_path"],
-            sha256=stored["sha256"],
-            added_by_id=ctx.user.id,
-            created_at=ctx.now,
-        )
-    )
-    return stored["path"]
-
-
 async def _tell_moderators(ctx: Ctx, report: Report, header, photo_path: str) -> None:
     settings = ctx.service("settings")
     destinations, national = await region_destinations(ctx.session, report.region_code, settings.ADMINS)
@@ -135,7 +107,7 @@ async def on_dispute_photo(ctx: Ctx) -> None:
     if not await _can_dispute(ctx, report):
         ctx.end_flow()
         return
-    path = await _store_photo(ctx, report, FollowUpPhoto.DISPUTE)
+    path = await store_follow_up_photo(ctx, report, FollowUpPhoto.DISPUTE, ctx._("Please send a photo."))
     if path is None:
         return
     reason = str(ctx.data.get("reason", ""))
@@ -186,7 +158,7 @@ async def on_still_photo(ctx: Ctx) -> None:
     if report is None:
         ctx.end_flow()
         return
-    path = await _store_photo(ctx, report, FollowUpPhoto.STILL_THERE)
+    path = await store_follow_up_photo(ctx, report, FollowUpPhoto.STILL_THERE, ctx._("Please send a photo."))
     if path is None:
         return
     ctx.session.add(

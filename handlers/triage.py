@@ -7,10 +7,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.context import Ctx
 from handlers.i18n import N_, Translator
 from handlers.report_labels import size_name, status_name, waste_names
+from handlers.report_ports import PHOTOS, PhotoRejected
 from handlers.types import Choice, Reply
-from storage.moderation import ReportTriage
+from storage.moderation import ReportFollowUpPhoto, ReportTriage
 from storage.reports import Report, ReportStatus, ReportStatusChange
 
 # Which statuses each triage action may start from; anything else is a stale press.
@@ -111,3 +113,32 @@ async def triage_of(session: AsyncSession, report: Report, now: datetime) -> Rep
         triage = ReportTriage(report_id=report.id, national=False, queued_at=now, disputes=0)
         session.add(triage)
     return triage
+
+
+async def store_follow_up_photo(ctx: Ctx, report: Report, kind: str, missing_hint: str) -> str | None:
+    """The incoming photo ("after", dispute, "still there") kept beside the report's "before"
+    photos; None after telling the sender what is wrong (`missing_hint` when no photo came)."""
+    if ctx.media.data is None:
+        ctx.reprompt(
+            ctx._("The photo could not be downloaded. Please send it again.")
+            if ctx.media.error
+            else missing_hint
+        )
+        return None
+    try:
+        stored = (await ctx.service(PHOTOS).ingest(ctx.media.data)).to_json()
+    except PhotoRejected:
+        ctx.reprompt(ctx._("This is not a photo I can use. Please send a JPEG or PNG photo."))
+        return None
+    ctx.session.add(
+        ReportFollowUpPhoto(
+            report_id=report.id,
+            kind=kind,
+            path=stored["path"],
+            thumb_path=stored["thumb_path"],
+            sha256=stored["sha256"],
+            added_by_id=ctx.user.id,
+            created_at=ctx.now,
+        )
+    )
+    return stored["path"]
