@@ -32,19 +32,37 @@ async def admin_destinations(session: AsyncSession, admins: Iterable[str]) -> li
     return found
 
 
-async def national_destinations(session: AsyncSession, admins: Iterable[str]) -> list[Destination]:
-    chats = [(c.channel, c.chat_id, c.language) for c in await chats_of_region(session, NATIONAL)]
-    return _unique(chats + await admin_destinations(session, admins))
+class Routes:
+    """Destinations within one transaction: which regions have moderators and who forms the
+    national queue are looked up once, however many regions a job goes through."""
+
+    def __init__(self, session: AsyncSession, admins: Iterable[str]) -> None:
+        self.session = session
+        self.admins = list(admins)
+        self._moderated: set[str] | None = None
+        self._national: list[Destination] | None = None
+
+    async def national(self) -> list[Destination]:
+        if self._national is None:
+            chats = [(c.channel, c.chat_id, c.language) for c in await chats_of_region(self.session, NATIONAL)]
+            self._national = _unique(chats + await admin_destinations(self.session, self.admins))
+        return self._national
+
+    async def region(self, region_code: str) -> tuple[list[Destination], bool]:
+        """The region's moderator chats, and whether the region is in the national queue instead."""
+        if self._moderated is None:
+            self._moderated = await moderated_regions(self.session)
+        if region_code not in self._moderated:
+            return await self.national(), True
+        chats = await chats_of_region(self.session, region_code)
+        return _unique([(c.channel, c.chat_id, c.language) for c in chats]), False
 
 
 async def region_destinations(
     session: AsyncSession, region_code: str, admins: Iterable[str]
 ) -> tuple[list[Destination], bool]:
-    """The region's moderator chats, and whether the region is in the national queue instead."""
-    if region_code not in await moderated_regions(session):
-        return await national_destinations(session, admins), True
-    chats = await chats_of_region(session, region_code)
-    return _unique([(c.channel, c.chat_id, c.language) for c in chats]), False
+    """One region's destinations (see `Routes` for many)."""
+    return await Routes(session, admins).region(region_code)
 
 
 def _unique(items: list[Destination]) -> list[Destination]:

@@ -10,7 +10,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, select
 
 from handlers.i18n import KZ_TZ
-from handlers.moderation_routing import region_destinations
+from handlers.moderation_routing import Routes
 from handlers.report_labels import status_name
 from handlers.report_ports import GEO
 from handlers.types import Reply
@@ -37,13 +37,14 @@ async def run(job: JobContext) -> str:
     sent = 0
     async with job.sessions() as session, session.begin():
         regions = sorted({chat.region_code for chat in await all_chats(session)} & set(geo.regions))
+        routes = Routes(session, job.settings.ADMINS)
         for region in regions:
             claimed = await session.execute(
                 insert_ignoring_conflicts(session, JobRun.__table__, [{"job": NAME, "key": f"{region}:{day}", "done_at": now}])
             )
             if claimed.rowcount != 1:
                 continue  # already sent today
-            destinations, national = await region_destinations(session, region, job.settings.ADMINS)
+            destinations, national = await routes.region(region)
             if national:
                 continue
             counts = dict(

@@ -10,7 +10,7 @@ from datetime import timedelta
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select, update
 
-from handlers.moderation_routing import national_destinations, region_destinations
+from handlers.moderation_routing import Routes
 from handlers.report_ports import GEO
 from handlers.triage import UNTRIAGED, report_card
 from handlers.types import Reply
@@ -66,8 +66,9 @@ async def run(job: JobContext) -> str:
             by_region[report.region_code].append(report)
         geo = job.services[GEO]
         hours = int(settings.ESCALATION_HOURS)
+        routes = Routes(session, settings.ADMINS)
         for region, reports in by_region.items():
-            destinations, national = await region_destinations(session, region, settings.ADMINS)
+            destinations, national = await routes.region(region)
             if national:
                 continue  # the admins see these below
             for channel, chat_id, language in destinations:
@@ -81,7 +82,7 @@ async def run(job: JobContext) -> str:
                 job.send(session, channel, chat_id, Reply(text=text, kind="moderation"), now)
                 for report in reports[: settings.ANNOUNCE_PER_RUN]:
                     job.send(session, channel, chat_id, report_card(tr, report, geo, header=tr._("⏰ Overdue")), now)
-        for channel, chat_id, language in await national_destinations(session, settings.ADMINS):
+        for channel, chat_id, language in await routes.national():
             tr = job.tr(language)
             lines = [tr._("⏰ Escalated: reports untriaged for longer than {hours} h:", hours=hours)]
             for region, reports in sorted(by_region.items()):

@@ -10,7 +10,7 @@ from collections import defaultdict
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import insert, select, update
 
-from handlers.moderation_routing import region_destinations
+from handlers.moderation_routing import Routes
 from handlers.report_ports import GEO
 from handlers.triage import report_card
 from handlers.types import Reply
@@ -43,9 +43,8 @@ async def run(job: JobContext) -> str:
         by_region: dict[str, list[int]] = defaultdict(list)
         for report_id, region_code in claimed:
             by_region[region_code].append(report_id)
-        routes = {
-            region: await region_destinations(session, region, settings.ADMINS) for region in by_region
-        }
+        lookup = Routes(session, settings.ADMINS)
+        routes = {region: await lookup.region(region) for region in by_region}
         await session.execute(
             insert(ReportStatusChange),
             [
