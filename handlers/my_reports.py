@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select, update
 
 from handlers.context import Ctx
 from handlers.i18n import N_
-from handlers.report_labels import size_name, status_name, waste_names
-from handlers.report_ports import GEO, GeoService
+from handlers.report_labels import area_name, size_name, status_name, waste_names
+from handlers.report_ports import GEO
 from handlers.router import Router
 from handlers.start import show_menu
 from handlers.types import Choice
@@ -37,15 +37,7 @@ def register(router: Router) -> None:
 
 
 def place_name(ctx: Ctx, region_code: str, district_pcode: str | None) -> str:
-    """"Абай облысы, Семей қаласы" in the user's language."""
-    geo: GeoService = ctx.service(GEO)
-    language = ctx.tr.language
-    region = geo.regions.get(region_code)
-    parts = [region.name(language) if region else region_code]
-    district = geo.districts.get(district_pcode) if district_pcode else None
-    if district is not None:
-        parts.append(district.name(language))
-    return ", ".join(parts)
+    return area_name(ctx.service(GEO), ctx.tr.language, region_code, district_pcode)
 
 
 async def show_my_reports(ctx: Ctx, offset: int = 0) -> None:

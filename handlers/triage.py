@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Ctx
 from handlers.i18n import N_, Translator
-from handlers.report_labels import size_name, status_name, waste_names
+from handlers.report_labels import area_name, size_name, status_name, waste_names
 from handlers.report_ports import PHOTOS, PhotoRejected
 from handlers.types import Choice, Reply
 from storage.moderation import ReportFollowUpPhoto, ReportTriage
@@ -38,15 +38,6 @@ def map_link(report: Report) -> str | None:
     return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
 
-def place_name(tr: Translator, report: Report, geo) -> str:
-    region = geo.regions.get(report.region_code)
-    parts = [region.name(tr.language) if region else report.region_code]
-    district = geo.districts.get(report.district_pcode) if report.district_pcode else None
-    if district is not None:
-        parts.append(district.name(tr.language))
-    return ", ".join(parts)
-
-
 def triage_choices(tr: Translator, report_id: int) -> tuple[Choice, ...]:
     return (
         Choice(f"mod:ok:{report_id}", tr._("✅ Confirm")),
@@ -64,7 +55,7 @@ def report_card(tr: Translator, report: Report, geo, *, header: str | None = Non
     lines.append(
         tr._("🗑 {code} · {status}", code=report.code, status=status_name(tr, report.status))
     )
-    lines.append(tr._("📍 {place}", place=place_name(tr, report, geo)))
+    lines.append(tr._("📍 {place}", place=area_name(geo, tr.language, report.region_code, report.district_pcode)))
     link = map_link(report)
     lines.append(tr._("🗺 {link}", link=link) if link else tr._("🗺 no point: the region was chosen from the list"))
     lines.append(tr._("Waste: {types}", types=waste_names(tr, report.waste_types or []) or "—"))

@@ -66,3 +66,17 @@ def read_file_limited(path: Path, limit: int) -> bytes:
         return path.read_bytes()
     except OSError:
         raise MediaUnavailable("download_failed") from None
+
+
+def media_file(root: Path, relative: str) -> Path | None:
+    """The file `Reply.photo_path` names, if it exists inside MEDIA_DIR (`root`, resolved)."""
+    path = (root / relative).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
+def command_turn(text: str) -> tuple[str, str] | None:
+    """("start", "args") for a typed "/start args", or None when the text is no command."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    command, _, args = text[1:].partition(" ")
+    return command.lower(), args.strip()

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from bot.channels.base import RateLimits, read_file_limited
+from bot.channels.base import RateLimits, command_turn, read_file_limited
 from handlers.types import Incoming, Kind, Location, MediaRef, Reply
 
 NAME = "console"
@@ -70,11 +70,8 @@ class ConsoleChannel:
             except ValueError:
                 return "usage: /location LAT LON (for example /location 51.128 71.430)"
             return Incoming(kind=Kind.LOCATION, location=Location(lat, lon), **base)
-        if line.startswith("/") and len(line) > 1:
-            command, _, args = line[1:].partition(" ")
-            return Incoming(
-                kind=Kind.COMMAND, command=command.lower(), args=args.strip(), text=line, **base
-            )
+        if turn := command_turn(line):
+            return Incoming(kind=Kind.COMMAND, command=turn[0], args=turn[1], text=line, **base)
         return Incoming(kind=Kind.TEXT, text=line, **base)
 
     async def fetch_media(self, ref: MediaRef, limit: int) -> bytes:

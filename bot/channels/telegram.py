@@ -38,7 +38,7 @@ from aiogram.types import (
 from aiogram.utils.token import TokenValidationError
 
 from bot.app import App
-from bot.channels.base import RateLimits, SendError, read_file_limited
+from bot.channels.base import RateLimits, SendError, media_file, read_file_limited
 from bot.channels.telegram_inbox import BatchStore, InboxWriter
 from bot.channels.telegram_retry import RetryMiddleware
 from bot.channels.telegram_updates import ALLOWED_UPDATES, NAME, callback_data
@@ -76,7 +76,7 @@ class TelegramChannel:
 
     def __init__(self, bot: Bot, media_dir: Path) -> None:
         self.bot = bot
-        self.media_dir = media_dir
+        self.media_dir = media_dir.resolve()
 
     def delivers_to(self, chat_id: str) -> bool:
         return True
@@ -130,7 +130,7 @@ class TelegramChannel:
     def _media(self, reply: Reply) -> list[tuple[str, FSInputFile | BufferedInputFile]]:
         media: list[tuple[str, FSInputFile | BufferedInputFile]] = []
         if reply.photo_path:
-            path = self._media_file(reply.photo_path)
+            path = media_file(self.media_dir, reply.photo_path)
             if path is None:
                 log.error("photo %r is not a file under MEDIA_DIR; sending the text alone", reply.photo_path)
             else:
@@ -139,11 +139,6 @@ class TelegramChannel:
             doc = reply.document
             media.append(("document", BufferedInputFile(doc.data, filename=doc.filename)))
         return media
-
-    def _media_file(self, relative: str) -> Path | None:
-        root = self.media_dir.resolve()
-        path = (root / relative).resolve()
-        return path if path.is_relative_to(root) and path.is_file() else None
 
     # --- incoming media ------------------------------------------------------------------------
     async def fetch_media(self, ref: MediaRef, limit: int) -> bytes:

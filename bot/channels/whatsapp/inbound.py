@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from bot.channels.base import command_turn
 from handlers.types import Incoming, Kind, Location, MediaRef
 
 NAME = "whatsapp"
@@ -57,11 +58,8 @@ def parse_incoming(form: Mapping[str, str]) -> Incoming:
         return Incoming(kind=Kind.LOCATION, location=location, **base)
 
     text = body.strip()
-    if text.startswith("/") and len(text) > 1:
-        command, _, args = text[1:].partition(" ")
-        return Incoming(
-            kind=Kind.COMMAND, command=command.lower(), args=args.strip(), text=text, **base
-        )
+    if turn := command_turn(text):
+        return Incoming(kind=Kind.COMMAND, command=turn[0], args=turn[1], text=text, **base)
     if not text:
         return Incoming(kind=Kind.OTHER, **base)  # a sticker, a contact card, a reaction
     return Incoming(kind=Kind.TEXT, text=body, **base)

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import aiohttp
 
+from bot.channels.base import media_file
 from handlers.context import MediaUnavailable
 from handlers.types import Document, MediaRef
 
@@ -40,8 +41,7 @@ class MediaLinks:
     def url_for(self, relative: str) -> str | None:
         """The public URL of a file under MEDIA_DIR, or None when it does not exist or the public
         base URL is unknown (Twilio could not fetch it)."""
-        path = self.resolve(relative, self.signature(relative))
-        if path is None or self.base is None:
+        if self.base is None or media_file(self.media_dir, relative) is None:
             return None
         return f"{self.base}{MEDIA_ROUTE}/{self.signature(relative)}/{quote(relative)}"
 
@@ -49,10 +49,7 @@ class MediaLinks:
         """The file a media URL names, if the signature is right and it lies inside MEDIA_DIR."""
         if not hmac.compare_digest(self.signature(relative), signature):
             return None
-        path = (self.media_dir / relative).resolve()
-        if not path.is_relative_to(self.media_dir) or not path.is_file():
-            return None
-        return path
+        return media_file(self.media_dir, relative)
 
     def store_document(self, document: Document) -> str:
         """Write an outgoing document under MEDIA_DIR (by content hash) and return its path there.
