@@ -8,7 +8,8 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-CHANNELS = ("telegram", "whatsapp", "console")
+from storage.users import parse_account
+
 
 
 class ConfigError(Exception):
@@ -53,8 +54,7 @@ class Settings(BaseSettings):
     @classmethod
     def _check_admins(cls, value: list[str]) -> list[str]:
         for item in value:
-            channel, _, ident = item.partition(":")
-            if channel not in CHANNELS or not ident:
+            if parse_account(item) is None:
                 raise ValueError(
                     f"{item!r} is not of the form telegram:ID, whatsapp:+NUMBER or console:NAME"
                 )

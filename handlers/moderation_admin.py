@@ -9,8 +9,7 @@ from handlers.moderation_access import actor, refuse_admin
 from handlers.report_ports import GEO
 from handlers.router import Router
 from storage import moderation as roles
-
-ACCOUNT_CHANNELS = ("telegram", "whatsapp", "console")
+from storage.users import parse_account
 
 
 def register(router: Router) -> None:
@@ -21,20 +20,8 @@ def register(router: Router) -> None:
     router.command("moderators", without_consent=True)(list_moderators)
 
 
-def parse_account(text: str) -> tuple[str, str] | None:
-    channel, _, external_id = text.strip().partition(":")
-    if channel not in ACCOUNT_CHANNELS or not external_id.strip():
-        return None
-    return channel, external_id.strip()
-
-
 def region_code(ctx: Ctx, text: str) -> str | None:
-    """A known region code (any case), or 'national'; None otherwise."""
-    code = text.strip()
-    if code.lower() == roles.NATIONAL:
-        return roles.NATIONAL
-    code = code.upper()
-    return code if code in ctx.service(GEO).regions else None
+    return roles.normalise_region(text, ctx.service(GEO).regions)
 
 
 def region_label(ctx: Ctx, code: str) -> str:

@@ -7,6 +7,7 @@ the national queue (reports of regions with no moderator), which admins work thr
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, delete, select
@@ -115,6 +116,12 @@ class JobRun(Base):
 
 
 # --- repository functions (used by the bot's admin commands, the CLI and the jobs) ------------
+def normalise_region(text: str, known: Collection[str]) -> str | None:
+    """A known region code in any case ("kz-75" -> "KZ-75"), or NATIONAL; None otherwise."""
+    code = text.strip()
+    if code.lower() == NATIONAL:
+        return NATIONAL
+    return code.upper() if code.upper() in known else None
 
 
 async def add_moderator(

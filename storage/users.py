@@ -7,6 +7,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Identity, User
 
+CHANNELS = ("telegram", "whatsapp", "console")
+
+
+def parse_account(text: str) -> tuple[str, str] | None:
+    """("telegram", "123") for "telegram:123" (also whatsapp:+NUMBER, console:NAME), else None."""
+    channel, _, external_id = text.strip().partition(":")
+    if channel not in CHANNELS or not external_id.strip():
+        return None
+    return channel, external_id.strip()
+
 
 async def latest_address(
     session: AsyncSession, user_id: int | None

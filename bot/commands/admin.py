@@ -10,24 +10,20 @@ from bot.config import load_settings
 from bot.geo import Geography
 from storage import moderation as roles
 from storage.base import utcnow
+from storage.users import parse_account
 
 NAME = "admin"
 HELP = "appoint and remove moderators, bind moderator chats, list them"
-CHANNELS = ("telegram", "whatsapp", "console")
-
-
 def _account(text: str) -> tuple[str, str]:
-    channel, _, external_id = text.partition(":")
-    if channel not in CHANNELS or not external_id:
+    account = parse_account(text)
+    if account is None:
         raise argparse.ArgumentTypeError(f"{text!r}: use telegram:ID, whatsapp:+NUMBER or console:NAME")
-    return channel, external_id
+    return account
 
 
 def _region(text: str) -> str:
-    if text.lower() == roles.NATIONAL:
-        return roles.NATIONAL
-    code = text.upper()
-    if code not in Geography().regions:
+    code = roles.normalise_region(text, Geography().regions)
+    if code is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a region code (KZ-10 ... KZ-79) nor 'national'")
     return code
 
