@@ -195,7 +195,7 @@ class Engine:
             if command is None:
                 ctx.reply(ctx._("I do not know this command. Send /help to see what I can do."))
                 return
-            if not consented and not command.without_consent:
+            if not consented and not command.allowed_without_consent(ctx):
                 await self._ask_consent(ctx)
                 return
             await command.handler(ctx)

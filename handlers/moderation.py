@@ -42,7 +42,7 @@ def register(router: Router) -> None:
     router.action("mod", without_consent=True)(in_chat_language(on_press))
     router.command("queue", without_consent=True)(in_chat_language(show_queue))
     citizens_report = router.commands.get("report")  # "/report" alone starts a citizen's report
-    router.command("report", without_consent=True)(
+    router.command("report", without_consent=lambda ctx: bool(ctx.incoming.args.strip()))(
         report_command(in_chat_language(show_report), citizens_report.handler if citizens_report else None)
     )
     router.step("moderation.note", without_consent=True)(in_chat_language(on_note))
@@ -52,13 +52,11 @@ def register(router: Router) -> None:
 
 def report_command(moderators: Handler, citizens: Handler | None) -> Handler:
     """`/report CODE` shows a report to its moderators; `/report` alone stays the citizens'
-    "report a dump" (after consent, as that command requires)."""
+    "report a dump"."""
 
     async def dispatch(ctx: Ctx) -> None:
         if ctx.incoming.args.strip() or citizens is None:
             await moderators(ctx)
-        elif ctx.user.consent_at is None:
-            await ctx.router.commands["start"].handler(ctx)
         else:
             await citizens(ctx)
 

@@ -25,7 +25,13 @@ ProfileLines = Callable[["Ctx"], Awaitable[list[str]]]
 class Command:
     name: str
     handler: Handler
-    without_consent: bool = False  # /start, /help and /language work before consent
+    # /start, /help and /language work before consent; a function decides per use (`/report CODE`
+    # is moderators' work, `/report` alone a citizen's report, which needs consent).
+    without_consent: bool | Callable[[Ctx], bool] = False
+
+    def allowed_without_consent(self, ctx: Ctx) -> bool:
+        rule = self.without_consent
+        return rule(ctx) if callable(rule) else rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +70,9 @@ class Router:
     # Services the composition root hands to flows (geography, photo store, ...), by name.
     services: dict[str, Any] = field(default_factory=dict)
 
-    def command(self, name: str, *, without_consent: bool = False) -> Callable[[Handler], Handler]:
+    def command(
+        self, name: str, *, without_consent: bool | Callable[[Ctx], bool] = False
+    ) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
             self.commands[name] = Command(name, handler, without_consent)
             return handler

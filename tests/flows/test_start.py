@@ -54,6 +54,8 @@ async def test_without_consent_only_help_and_language(app) -> None:
     assert "Команды" in help_reply[0].text
     assert (await chat.send("/language"))[0].choices
 
+    report = await chat.send("/report")  # a citizen's report needs consent
+    assert "согласие" in report[-1].text.casefold()
     blocked = await chat.send("/mydata")
     assert "согласие" in blocked[-1].text.casefold() and not any(r.document for r in blocked)
     await chat.send("просто текст")
