@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from handlers.report_ports import PhotoRejected
+from handlers.services import PhotoRejected
 
 MAX_BYTES = 20 * 1024 * 1024  # Telegram's download limit for bots; nothing larger is read
 MAX_PIXELS = 50_000_000  # 50 MP: larger than any phone photo, far below a decompression bomb

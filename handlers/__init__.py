@@ -11,11 +11,11 @@ from handlers.router import Router
 FLOW_MODULES = (
     "handlers.start",
     "handlers.profile",
-    "handlers.report",
-    "handlers.my_reports",
-    "handlers.moderation_admin",
+    "handlers.reports",
+    "handlers.reports.my_reports",
+    "handlers.moderation.admin",
     "handlers.moderation",
-    "handlers.reporter_followup",
+    "handlers.reports.followup",
     "handlers.coming_soon",
 )
 

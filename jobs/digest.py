@@ -10,9 +10,9 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, select
 
 from handlers.i18n import KZ_TZ
-from handlers.moderation_routing import Routes
-from handlers.report_labels import status_name
-from handlers.report_ports import GEO
+from handlers.moderation.routing import Routes
+from handlers.reports.labels import status_name
+from handlers.services import GEO
 from handlers.types import Reply
 from jobs.base import JobContext
 from jobs.digest_map import draw_region_map

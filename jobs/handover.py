@@ -10,9 +10,9 @@ from collections import defaultdict
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import insert, select, update
 
-from handlers.moderation_routing import Routes
-from handlers.report_ports import GEO
-from handlers.triage import report_card
+from handlers.moderation.routing import Routes
+from handlers.services import GEO
+from handlers.moderation.triage import report_card
 from handlers.types import Reply
 from jobs.base import JobContext
 from storage.moderation import ReportTriage

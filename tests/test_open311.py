@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from bot.open311 import add_routes
 from storage.reports import Report
-from tests.flows.test_moderation import ALMATY, add_report, reporter
+from tests.moderation.test_moderation import ALMATY, add_report, reporter
 
 SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 REQUEST_FIELDS = {

@@ -13,12 +13,12 @@ import logging
 from sqlalchemy import select
 
 from handlers.context import Ctx
-from handlers.moderation_access import actor, may_moderate, my_regions, refuse
-from handlers.moderation_routing import region_destinations
-from handlers.report_labels import status_name
-from handlers.report_ports import GEO
+from handlers.moderation.access import actor, may_moderate, my_regions, refuse
+from handlers.moderation.routing import region_destinations
+from handlers.reports.labels import status_name
+from handlers.services import GEO
 from handlers.router import Handler, Router
-from handlers.triage import (
+from handlers.moderation.triage import (
     CLEANABLE,
     CONFIRMABLE,
     REJECT_REASONS,

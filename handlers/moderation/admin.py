@@ -5,8 +5,8 @@ moderator chat, list who moderates what. The same operations exist on the comman
 from __future__ import annotations
 
 from handlers.context import Ctx
-from handlers.moderation_access import actor, refuse_admin
-from handlers.report_ports import GEO
+from handlers.moderation.access import actor, refuse_admin
+from handlers.services import GEO
 from handlers.router import Router
 from storage import moderation as roles
 from storage.users import parse_account

@@ -21,13 +21,13 @@ from typing import Any
 
 from handlers.context import Ctx
 from handlers.i18n import N_
-from handlers.my_reports import show_my_reports
-from handlers.report_details import on_comment, on_size, on_waste
-from handlers.report_draft import DISCARD, advance, draft_step, load_draft, save_and_advance
-from handlers.report_duplicates import on_duplicate
-from handlers.report_location import on_location, on_region
-from handlers.report_photos import on_photo
-from handlers.report_send import ANOTHER, DAILY_LIMIT, MY_REPORTS, flood_text, on_confirm, sent_today
+from handlers.reports.my_reports import show_my_reports
+from handlers.reports.details import on_comment, on_size, on_waste
+from handlers.reports.draft import DISCARD, advance, draft_step, load_draft, save_and_advance
+from handlers.reports.duplicates import on_duplicate
+from handlers.reports.location import on_location, on_region
+from handlers.reports.photos import on_photo
+from handlers.reports.send import ANOTHER, DAILY_LIMIT, MY_REPORTS, flood_text, on_confirm, sent_today
 from handlers.router import Router
 from handlers.start import show_menu
 from handlers.types import Choice

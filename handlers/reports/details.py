@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.report_draft import asks, draft_step, save_and_advance, save_draft
-from handlers.report_labels import SIZE_LABELS, WASTE_LABELS
+from handlers.reports.draft import asks, draft_step, save_and_advance, save_draft
+from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
 from handlers.types import Choice, Kind
 from storage.reports import WasteType
 

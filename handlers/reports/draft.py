@@ -2,7 +2,7 @@
 
 The draft is a row of `report_drafts`, locked for the step's transaction. Each step module of the
 report flow registers the question it asks with `@asks(step)`; `advance` picks that step from the
-draft alone, in the flow's order. The step modules import this module and never `handlers.report`,
+draft alone, in the flow's order. The step modules import this module and never `handlers.reports`,
 so the flow's modules import each other without a cycle.
 """
 

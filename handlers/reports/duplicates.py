@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.context import Ctx
-from handlers.my_reports import place_name
-from handlers.report_draft import asks, draft_step, drop_draft, save_and_advance, save_draft
-from handlers.report_labels import waste_names
-from handlers.report_ports import GEO, PHOTOS, GeoService, PhotoService
-from handlers.report_send import add_photos, ask_sent
+from handlers.reports.my_reports import place_name
+from handlers.reports.draft import asks, draft_step, drop_draft, save_and_advance, save_draft
+from handlers.reports.labels import waste_names
+from handlers.services import GEO, PHOTOS, GeoService, PhotoService
+from handlers.reports.send import add_photos, ask_sent
 from handlers.types import Choice
 from storage.reports import OPEN_STATUSES, Report, ReportConfirmation, ReportPhoto
 

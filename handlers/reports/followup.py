@@ -11,12 +11,12 @@ from sqlalchemy import select, update
 
 from handlers.context import Ctx
 from handlers.i18n import N_
-from handlers.moderation_access import actor
-from handlers.moderation_routing import region_destinations
-from handlers.report_ports import GEO
+from handlers.moderation.access import actor
+from handlers.moderation.routing import region_destinations
+from handlers.services import GEO
 from handlers.router import Router
 from handlers.start import show_menu
-from handlers.triage import DISPUTE_DAYS, record_status, report_card, store_follow_up_photo, triage_of
+from handlers.moderation.triage import DISPUTE_DAYS, record_status, report_card, store_follow_up_photo, triage_of
 from handlers.types import Reply
 from storage.moderation import FollowUpPhoto, ReportFollowUpPhoto, ReportNote, remove_moderator
 from storage.reports import Report, ReportStatus

@@ -4,7 +4,7 @@ a report: the citizen's, "my reports", moderation)."""
 from __future__ import annotations
 
 from handlers.i18n import N_, Translator
-from handlers.report_ports import GeoService
+from handlers.services import GeoService
 from storage.reports import DumpSize, ReportStatus, WasteType
 
 STATUS_LABELS = {

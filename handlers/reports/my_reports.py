@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select, update
 
 from handlers.context import Ctx
 from handlers.i18n import N_
-from handlers.report_labels import area_name, size_name, status_name, waste_names
-from handlers.report_ports import GEO
+from handlers.reports.labels import area_name, size_name, status_name, waste_names
+from handlers.services import GEO
 from handlers.router import Router
 from handlers.start import show_menu
 from handlers.types import Choice

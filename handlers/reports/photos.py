@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.report_draft import MAX_PHOTOS, asks, draft_step, save_and_advance
-from handlers.report_ports import PHOTOS, PhotoRejected, PhotoService
+from handlers.reports.draft import MAX_PHOTOS, asks, draft_step, save_and_advance
+from handlers.services import PHOTOS, PhotoRejected, PhotoService
 from handlers.types import Choice, Kind
 
 DONE = "done"

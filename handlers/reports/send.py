@@ -1,7 +1,7 @@
 """The end of the report flow: the summary, sending it, and the daily limit sending respects.
 
 Sending deletes the draft in the same transaction that creates the report, so a second press
-creates nothing. Joining an existing report (handlers.report_duplicates) ends the same way: the
+creates nothing. Joining an existing report (handlers.reports.duplicates) ends the same way: the
 draft's photos go to a report and the same closing question follows.
 """
 
@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from handlers.context import Ctx
 from handlers.i18n import KZ_TZ
-from handlers.my_reports import place_name
-from handlers.report_draft import DISCARD, asks, draft_data, drop_draft
-from handlers.report_labels import size_name, waste_names
+from handlers.reports.my_reports import place_name
+from handlers.reports.draft import DISCARD, asks, draft_data, drop_draft
+from handlers.reports.labels import size_name, waste_names
 from handlers.start import show_menu
 from handlers.types import Choice
 from storage.reports import LocationSource, Report, ReportPhoto, ReportStatus, ReportStatusChange
@@ -133,7 +133,7 @@ def add_photos(ctx: Ctx, report: Report, photos: list[dict[str, Any]]) -> int:
 
 
 def ask_sent(ctx: Ctx, text: str) -> None:
-    """The closing question; its answers are handled by `handlers.report.on_sent`."""
+    """The closing question; its answers are handled by `handlers.reports.on_sent`."""
     ctx.ask(
         "report.sent",
         text,

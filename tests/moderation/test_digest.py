@@ -9,7 +9,7 @@ from shapely.geometry import Point
 
 from jobs.base import run_job
 from jobs.digest_map import DOT, HEIGHT, WIDTH, Projection, draw_region_map, region_shapes
-from tests.flows.test_moderation import ALMATY, GROUP, Member, add_report, reporter, setup  # noqa: F401
+from tests.moderation.test_moderation import ALMATY, GROUP, Member, add_report, reporter, setup  # noqa: F401
 
 ALMATY_POINTS = [(43.238, 76.945), (43.30, 76.85), (43.20, 77.05)]
 

@@ -8,7 +8,7 @@ import json
 
 from bot.cli import build_parser
 from bot.commands import export
-from tests.flows.test_report import finish, report_dump
+from tests.reports.test_report import finish, report_dump
 from tests.support import images
 from tests.support.chat import Chat
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from handlers.report import DAILY_LIMIT
+from handlers.reports import DAILY_LIMIT
 from storage.reports import Report, ReportConfirmation, ReportDraft, ReportPhoto, ReportStatusChange
 from tests.support import images
 from tests.support.chat import Chat, labels, texts
