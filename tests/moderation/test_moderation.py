@@ -201,6 +201,10 @@ async def test_forged_and_stale_presses_are_refused_and_logged(app, setup, caplo
     assert await status_of(app, ids["emma"]) == ReportStatus.QUEUED
     nonsense = await mod.press("mod:ok:999999")
     assert "does not exist" in nonsense[0].text
+    for malformed in ("mod:ok:abc", "mod:zap:1", f"mod:ok:{ids['aigerim']}:x:y", "mod:" + "9" * 80, "mod:ok:-1"):
+        answer = await mod.press(malformed)
+        assert "больше не действует" in answer[0].text and not answer[0].choices, malformed  # mod's Russian
+    assert await status_of(app, ids["aigerim"]) == ReportStatus.QUEUED
 
     await mod.press(f"mod:ok:{ids['aigerim']}")
     again = await mod.press(f"mod:ok:{ids['aigerim']}")

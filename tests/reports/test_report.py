@@ -213,7 +213,7 @@ async def test_confirm_twice_creates_one_report(app, chat: Chat) -> None:
     send_id = next(c.id for c in confirm.choices if "Send" in c.label)
     await chat.press(send_id, confirm.choice_seq)
     again = await chat.press(send_id, confirm.choice_seq)
-    assert "earlier message" in again[0].text and "TZ-000001" in again[-1].text
+    assert "no longer valid" in again[0].text and "TZ-000001" in again[-1].text
     assert await count(app, Report) == 1
 
 
