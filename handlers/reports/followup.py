@@ -46,7 +46,7 @@ async def _own_report(ctx: Ctx, report_id: int) -> Report | None:
     report = await ctx.session.get(Report, report_id, with_for_update=True)
     if report is None or report.reporter_id != ctx.user.id:
         log.warning("refused %r by %s: not the reporter", ctx.choice, actor(ctx))
-        ctx.reply(ctx._("Only the author of a report can answer for it."))
+        ctx.reply(ctx._("Only the reporter can answer this question."))
         return None
     return report
 

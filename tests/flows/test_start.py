@@ -47,7 +47,7 @@ async def test_without_consent_only_help_and_language(app) -> None:
     chat = Chat(app, "bolat")
     await chat.send("/start")
     await chat.click("Русский")
-    declined = await chat.click("Не согласен")
+    declined = await chat.click("Не даю согласия")
     assert "/start" in declined[-1].text
 
     help_reply = await chat.send("/help")

@@ -328,7 +328,7 @@ async def test_dispute_within_7_days_reopens_the_report(app, setup, clock) -> No
     # Someone else pressing the reporter's button is refused.
     eve = Chat(app, "eve")
     await eve.onboard("English")
-    assert "Only the author" in texts(await eve.press(f"dispute:{ids['boris']}", None))
+    assert "Only the reporter" in texts(await eve.press(f"dispute:{ids['boris']}", None))
 
     clock.advance(days=6)
     await boris.press(f"dispute:{ids['boris']}", None)

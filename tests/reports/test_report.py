@@ -108,7 +108,7 @@ async def test_no_location_pick_region(app, chat: Chat) -> None:
     await chat.click("Готово")
     hint = await chat.send("ул. Абая 10")
     assert "не умею искать" in hint[0].text
-    regions = await chat.click("выбрать область")
+    regions = await chat.click("выбрать регион")
     assert len(regions[-1].choices) == 21
     await chat.click("Улытауская")
     await finish(chat)
