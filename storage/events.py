@@ -228,7 +228,7 @@ async def signup_of(session: AsyncSession, event_id: int, user_id: int) -> Event
     )
 
 
-def _reminders_not_needed(signup: EventSignup, event: Event, now: datetime) -> None:
+def plan_reminders(signup: EventSignup, event: Event, now: datetime) -> None:
     """Who signs up (or is promoted) after a reminder's time has passed gets the card now, not a
     late "reminder"."""
     signup.reminded_24h_at = now if event.starts_at - now <= timedelta(hours=24) else None
@@ -259,7 +259,7 @@ async def sign_up(
     if event.taken < event.capacity:
         signup.status = SignupStatus.GOING
         event.taken += 1
-        _reminders_not_needed(signup, event, now)
+        plan_reminders(signup, event, now)
         outcome = SignupOutcome.GOING
     else:
         signup.status = SignupStatus.WAITING
@@ -305,7 +305,7 @@ async def promote_waiting(session: AsyncSession, event: Event, now: datetime) ->
         return None
     first.status = SignupStatus.GOING
     first.updated_at = now
-    _reminders_not_needed(first, event, now)
+    plan_reminders(first, event, now)
     event.taken += 1
     return first.user_id
 
