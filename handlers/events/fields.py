@@ -36,6 +36,9 @@ _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 class Question:
     text: str
     choices: tuple[Choice, ...] = ()
+    # A question answered with a number offers no buttons: on WhatsApp and the console a typed
+    # number picks a button, so "1" would mean «Menu» instead of one place.
+    numeric: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,10 @@ async def parse_end(ctx: Ctx, data: Answers) -> Answers | str:
 
 # --- places -------------------------------------------------------------------------------------
 def ask_capacity(ctx: Ctx, data: Answers) -> Question:
-    return Question(ctx._("👥 How many volunteers can take part? Send a number from 1 to {max}.", max=f"{MAX_CAPACITY:,}".replace(",", " ")))
+    return Question(
+        ctx._("👥 How many volunteers can take part? Send a number from 1 to {max}.", max=f"{MAX_CAPACITY:,}".replace(",", " ")),
+        numeric=True,
+    )
 
 
 async def parse_capacity(ctx: Ctx, data: Answers) -> Answers | str:

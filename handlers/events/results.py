@@ -44,7 +44,7 @@ async def ask_bags(ctx: Ctx, event: Event) -> None:
         await show_card(ctx, event, ctx._("Only the event's participants can add their bags."))
         return
     ctx.data["event"] = event.id
-    ctx.ask("events.bags", ctx._("🛍 How many bags did you fill? Send a number."))
+    ctx.ask("events.bags", ctx._("🛍 How many bags did you fill? Send a number."), menu=False)
 
 
 async def on_bags(ctx: Ctx) -> None:
@@ -190,7 +190,7 @@ async def on_attendance(ctx: Ctx) -> None:
     if ResultsPress.parse(ctx.choice) != ResultsPress("next"):
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return
-    ctx.ask("events.result_bags", ctx._("How many bags of litter were filled in all? Send a number."))
+    ctx.ask("events.result_bags", ctx._("How many bags of litter were filled in all? Send a number."), menu=False)
 
 
 async def on_result_bags(ctx: Ctx) -> None:
@@ -203,22 +203,19 @@ async def on_result_bags(ctx: Ctx) -> None:
     ctx.data["bags"] = bags
     ctx.ask(
         "events.result_kg",
-        ctx._("About how many kilograms of waste were collected? Send a number, or skip."),
-        [Choice(ResultsPress("skip").id, ctx._("⏭ Skip"))],
+        ctx._("About how many kilograms of waste were collected? Send a number (0 if it was not weighed)."),
+        menu=False,
     )
 
 
 async def on_result_kg(ctx: Ctx) -> None:
     if await _results_event(ctx) is None:
         return
-    if ResultsPress.parse(ctx.choice) == ResultsPress("skip"):
-        ctx.data["kg"] = None
-    else:
-        kg = decimal_number(ctx.text)
-        if kg is None or not 0 <= kg <= MAX_KG:
-            ctx.reprompt(ctx._("Please send a number of kilograms from 0 to {max}, or skip.", max=MAX_KG))
-            return
-        ctx.data["kg"] = kg
+    kg = decimal_number(ctx.text)
+    if kg is None or not 0 <= kg <= MAX_KG:
+        ctx.reprompt(ctx._("Please send a number of kilograms from 0 to {max}.", max=MAX_KG))
+        return
+    ctx.data["kg"] = kg or None
     ask_photos(ctx)
 
 

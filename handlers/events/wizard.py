@@ -39,7 +39,7 @@ def advance(ctx: Ctx) -> bool:
         if field.keys[0] not in data:
             question = field.ask(ctx, data)
             ctx.data["field"] = name
-            ctx.ask("events.field", question.text, question.choices)
+            ctx.ask("events.field", question.text, question.choices, menu=not question.numeric)
             return False
     return True
 

@@ -35,3 +35,54 @@ async def test_near_me_sign_up_and_cancel(app) -> None:
     assert await going(app, near) == []
     twice = await chat.press(f"ev:leave:{near}", None)
     assert "nothing to cancel" in texts(twice)
+
+
+async def test_full_event_waitlist_promotes_the_first(app) -> None:
+    event = await make_event(app, capacity=1)
+    first, second, third = Chat(app, "first"), Chat(app, "second"), Chat(app, "third")
+    for chat in (first, second, third):
+        await chat.onboard()
+        await chat.press(f"ev:open:{event}", None)
+    await first.click("Sign up")
+    full = await second.press(f"ev:join:{event}", None)
+    assert "no places left" in texts(full).lower() and "Join the waitlist" in " ".join(labels(second.last))
+    waiting = await second.click("Join the waitlist")
+    assert "on the waitlist" in texts(waiting)
+    await third.press(f"ev:wait:{event}", None)
+    assert "number 2 on the waitlist" in third.last.text
+    await first.click("Cancel my place")
+    assert await statuses(app, event) == {"First": "cancelled", "Second": "going", "Third": "waiting"}
+    told = second.history[-2:]
+    assert "A place has freed up" in told[0].text and told[1].document.filename.endswith(".ics")
+    assert "number 1 on the waitlist" in (await third.press(f"ev:open:{event}", None))[-1].text
+
+
+async def test_region_list_paged_and_subscription(app) -> None:
+    for day in range(7):
+        await make_event(app, title=f"Almaty cleanup {day}", point=ALMATY, region="KZ-75", starts_in=__import__("datetime").timedelta(days=day + 1))
+    chat = Chat(app, "dana")
+    await chat.onboard()
+    await chat.click("Cleanup events")
+    await chat.click("Choose a region")
+    listing = await chat.click("Almaty")
+    assert "Upcoming cleanup events in Almaty: 7" in listing[-1].text
+    assert "Almaty cleanup 0" in listing[-1].text and "Almaty cleanup 5" not in listing[-1].text
+    more = await chat.click("More events")
+    assert "6. Almaty cleanup 5" in more[-1].text
+    await chat.click("Choose a region")
+    empty = await chat.click("Abai")
+    assert "no upcoming cleanup events in Abai" in empty[-1].text
+    told = await chat.click("Tell me about new events")
+    assert "I will tell you" in texts(told) and "Stop telling me" in " ".join(labels(chat.last))
+
+
+async def test_outside_kazakhstan_and_bad_presses(app) -> None:
+    chat = Chat(app, "erlan")
+    await chat.onboard()
+    await chat.click("Cleanup events")
+    outside = await chat.location(*BISHKEK)
+    assert "outside Kazakhstan" in texts(outside)
+    missing = await chat.press("ev:open:999", None)
+    assert "does not exist" in texts(missing)
+    forged = await chat.press("ev:open:12x", None)
+    assert "no longer valid" in texts(forged)

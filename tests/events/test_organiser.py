@@ -1,0 +1,125 @@
+"""An organiser creates, edits and cancels an event; participants are told; bad input changes
+nothing; a citizen's forged organiser button is refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from storage.events import Event, EventOrganiser
+from tests.events.support import ASTANA, BISHKEK, MEETING, count, event_row, make_event
+from tests.support.chat import Chat, labels, texts
+
+
+async def make_organiser(app, name: str = "olga", region: str = "KZ-71") -> Chat:
+    admin = Chat(app, "admin")
+    await admin.onboard()
+    await admin.send(f"/addorganiser console:{name} {region}")
+    assert "may now organise" in admin.last.text
+    chat = Chat(app, name)
+    await chat.onboard()
+    return chat
+
+
+async def create_event(chat: Chat, *, start: str = "05.06.2026 10:00", end: str = "13:00", capacity: str = "20") -> list:
+    await chat.click("Cleanup events")
+    await chat.click("Create a cleanup event")
+    await chat.send("Clean the Esil embankment")
+    await chat.send("We collect litter along the river.")
+    await chat.location(*MEETING)
+    await chat.send(start)
+    await chat.send(end)
+    await chat.send(capacity)
+    await chat.send("gloves, water")
+    await chat.click("Skip")
+    return await chat.click("Create the event")
+
+
+async def test_create_with_bad_input_first(app) -> None:
+    olga = await make_organiser(app)
+    await olga.click("Cleanup events")
+    await olga.click("Create a cleanup event")
+    assert "too long" in texts(await olga.send("x" * 5000))
+    assert "without markup" in texts(await olga.send("<b>Cleanup</b>"))
+    await olga.send("Clean the Esil embankment")
+    await olga.send("We collect litter along the river.")
+    assert "outside Kazakhstan" in texts(await olga.location(*BISHKEK))
+    await olga.location(*MEETING)
+    assert "in the past" in texts(await olga.send("01.05.2026 10:00"))
+    assert "could not read" in texts(await olga.send("tomorrow"))
+    await olga.send("05.06.2026 10:00")
+    assert "after the start" in texts(await olga.send("09:00"))
+    assert "24 hours" in texts(await olga.send("07.06.2026 10:00"))
+    await olga.send("13:00")
+    for bad in ("0", "-5", "10001", "many"):
+        assert "from 1 to 10 000" in texts(await olga.send(bad))
+    await olga.send("20")
+    await olga.click("Skip")
+    assert "There is no report TZ-000099" in texts(await olga.send("TZ-000099"))
+    summary = await olga.click("Skip")
+    assert "Check the cleanup event" in summary[-1].text and "Create the event" in " ".join(labels(summary[-1]))
+    assert await count(app, Event) == 0
+    created = await olga.click("Create the event")
+    assert "The cleanup event is created" in texts(created)
+    async with app.sessions() as s:
+        event = await s.scalar(select(Event))
+        assert event.region_code == "KZ-71" and event.capacity == 20 and event.bring is None
+        assert event.starts_at.isoformat() == "2026-06-05T05:00:00+00:00"  # 10:00 in Kazakhstan
+        assert event.ends_at - event.starts_at == timedelta(hours=3)
+
+
+async def test_citizen_cannot_create_nor_press_organiser_buttons(app) -> None:
+    event = await make_event(app)
+    citizen = Chat(app, "citizen")
+    await citizen.onboard()
+    home = await citizen.click("Cleanup events")
+    assert "Create" not in " ".join(labels(home[-1]))
+    refused = await citizen.press(f"evo:cancel_yes:{event}", None)
+    assert "Only the organiser" in texts(refused)
+    assert (await event_row(app, event)).status == "scheduled"
+    refused = await citizen.press(f"evo:csv:{event}", None)
+    assert "Only the organiser" in texts(refused) and not any(r.document for r in refused)
+
+
+async def test_edit_and_cancel_tell_everyone(app) -> None:
+    olga = await make_organiser(app)
+    await create_event(olga, capacity="1")
+    async with app.sessions() as s:
+        event_id = await s.scalar(select(Event.id))
+    volunteer, waiting = Chat(app, "vera", language_hint=None), Chat(app, "timur")
+    await volunteer.onboard("Русский")
+    await waiting.onboard("Қазақша")
+    await volunteer.press(f"ev:join:{event_id}", None)
+    await waiting.press(f"ev:wait:{event_id}", None)
+    await olga.press(f"evo:edit:{event_id}", None)
+    await olga.click("Start")
+    await olga.send("06.06.2026 11:00")
+    saved = await olga.send("14:00")
+    assert "2 people were told" in texts(saved)
+    assert "Новое время" in volunteer.last.text or "Новое время" in texts(volunteer.history[-2:])
+    await olga.press(f"evo:edit:{event_id}", None)
+    await olga.click("Places")
+    await olga.send("2")
+    assert "Орын босады" not in texts(waiting.history)  # kk text below
+    assert "тіркелу" in texts(waiting.history[-2:]).lower() or waiting.history[-1].document
+    await olga.press(f"evo:cancel:{event_id}", None)
+    cancelled = await olga.click("Yes, cancel")
+    assert "2 people were told" in texts(cancelled)
+    assert (await event_row(app, event_id)).status == "cancelled"
+    assert "отменён" in volunteer.last.text
+
+
+async def test_admin_cli_style_roles(app) -> None:
+    admin = Chat(app, "admin")
+    await admin.onboard()
+    await admin.send("/addorganiser console:zhan")
+    await admin.send("/addorganiser console:zhan")
+    assert "already organises" in admin.last.text
+    listed = await admin.send("/organisers")
+    assert "console:zhan" in texts(listed) and "every region" in texts(listed)
+    await admin.send("/removeorganiser console:zhan")
+    assert await count(app, EventOrganiser) == 0
+    citizen = Chat(app, "zhan")
+    await citizen.onboard()
+    assert "Only an administrator" in texts(await citizen.send("/addorganiser console:zhan"))
