@@ -128,6 +128,7 @@ async def show_list(ctx: Ctx, offset: int = 0) -> None:
             lines.append(ctx._("I can tell you as soon as one is created in {region}.", region=region_name))
         choices.append(Choice(Subscription("on", region).id, ctx._("🔔 Tell me about new events in {region}", region=region_name)))
     choices.append(Choice(HomePress("region").id, ctx._("🗺 Choose a region")))
+    choices.append(Choice(HomePress("mine").id, ctx._("🗓 My events")))
     ctx.data["offset"] = offset
     ctx.ask("events.list", "\n".join(lines), choices)
 
