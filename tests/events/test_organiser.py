@@ -122,3 +122,31 @@ async def test_admin_cli_style_roles(app) -> None:
     citizen = Chat(app, "zhan")
     await citizen.onboard()
     assert "Only an administrator" in texts(await citizen.send("/addorganiser console:zhan"))
+
+
+async def test_subscribers_told_csv_and_message_all(app) -> None:
+    fan = Chat(app, "fan")
+    await fan.onboard("Русский")
+    await fan.send("/events")
+    await fan.click("Выбрать регион")
+    await fan.click("Астана")
+    await fan.click("Сообщать о новых")
+    olga = await make_organiser(app)
+    await create_event(olga)
+    assert "Новый субботник" in fan.last.text and "Clean the Esil embankment" in fan.last.text
+    async with app.sessions() as s:
+        event_id = await s.scalar(select(Event.id))
+    hacker = Chat(app, "=cmd|' /C calc'!A0", channel="whatsapp", display_name="=HYPERLINK(1)")
+    await hacker.onboard()
+    await hacker.press(f"ev:join:{event_id}", None)
+    await fan.click("Открыть субботник")
+    await fan.click("Записаться")
+    csv_reply = await olga.press(f"evo:csv:{event_id}", None)
+    document = next(r.document for r in csv_reply if r.document)
+    content = document.data.decode("utf-8-sig")
+    assert "Fan" in content and "'=HYPERLINK(1)" in content and "+7" not in content and "whatsapp" not in content
+    await olga.press(f"evo:message:{event_id}", None)
+    assert "too long" in texts(await olga.send("x" * 1001))
+    sent = await olga.send("Meet at the bridge, 9:50.")
+    assert "Sent to 2 participants" in texts(sent)
+    assert "Meet at the bridge" in fan.last.text and "От организатора" in fan.last.text
