@@ -99,6 +99,13 @@ async def test_edit_and_cancel_tell_everyone(app) -> None:
     assert "2 people were told" in texts(saved)
     assert "Новое время" in volunteer.last.text or "Новое время" in texts(volunteer.history[-2:])
     await olga.press(f"evo:edit:{event_id}", None)
+    await olga.click("Meeting point")
+    assert "outside Kazakhstan" in texts(await olga.location(*BISHKEK))
+    moved = await olga.location(51.1605, 71.4704)
+    assert "2 people were told" in texts(moved)
+    assert "Новое место сбора" in volunteer.history[-1].text and "51.160500" in volunteer.history[-1].text
+    assert (await event_row(app, event_id)).latitude == 51.1605
+    await olga.press(f"evo:edit:{event_id}", None)
     await olga.click("Places")
     await olga.send("2")
     assert "орын босады" in waiting.history[-2].text and waiting.history[-1].document  # promoted, in Kazakh

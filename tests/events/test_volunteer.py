@@ -3,8 +3,9 @@ calendar file, cancels; a full event's waitlist; in kk, ru and en."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+from storage.events import Event
 from tests.events.support import ALMATY, ASTANA, BISHKEK, going, make_event, statuses
 from tests.support.chat import Chat, labels, texts
 
@@ -59,7 +60,7 @@ async def test_full_event_waitlist_promotes_the_first(app) -> None:
 
 async def test_region_list_paged_and_subscription(app) -> None:
     for day in range(7):
-        await make_event(app, title=f"Almaty cleanup {day}", point=ALMATY, region="KZ-75", starts_in=__import__("datetime").timedelta(days=day + 1))
+        await make_event(app, title=f"Almaty cleanup {day}", point=ALMATY, region="KZ-75", starts_in=timedelta(days=day + 1))
     chat = Chat(app, "dana")
     await chat.onboard()
     await chat.click("Cleanup events")
@@ -86,3 +87,16 @@ async def test_outside_kazakhstan_and_bad_presses(app) -> None:
     assert "does not exist" in texts(missing)
     forged = await chat.press("ev:open:12x", None)
     assert "no longer valid" in texts(forged)
+
+
+async def test_cancelled_event_refuses_sign_up(app) -> None:
+    event = await make_event(app)
+    async with app.sessions() as s, s.begin():
+        row = await s.get(Event, event)
+        row.status = "cancelled"
+    chat = Chat(app, "late")
+    await chat.onboard("Русский")
+    refused = await chat.press(f"ev:join:{event}", None)
+    assert "субботник отменён: запись закрыта" in texts(refused)
+    assert "Записаться" not in " ".join(labels(chat.last))
+    assert await going(app, event) == []
