@@ -181,11 +181,10 @@ def _read_file(path: Path, problems: list[str]) -> Topic | None:
     except yaml.YAMLError as error:
         problems.append(f"{where}: not valid YAML: {error}")
         return None
-    if not isinstance(data, dict):
-        problems.append(f"{where}: must be a mapping with topic, title and questions")
-        return None
     before = len(problems)
-    _unknown_keys(data, _FILE_KEYS, where, problems)
+    data = _mapping(data, _FILE_KEYS, where, problems)
+    if data is None:
+        return None
     topic_id = data.get("topic")
     if topic_id not in TOPICS:
         problems.append(f"{where}: unknown topic {topic_id!r} (known: {', '.join(TOPICS)})")
@@ -204,15 +203,14 @@ def _read_file(path: Path, problems: list[str]) -> Topic | None:
 
 
 def _read_question(raw: Any, topic_id: str, file: str, problems: list[str]) -> Question | None:
-    if not isinstance(raw, dict):
-        problems.append(f"{file}: every question must be a mapping, not {raw!r}")
-        return None
-    question_id = raw.get("id")
+    question_id = raw.get("id") if isinstance(raw, dict) else None
     where = f"{file}: {question_id}"
     before = len(problems)
+    raw = _mapping(raw, _QUESTION_KEYS, where, problems)
+    if raw is None:
+        return None
     if not isinstance(question_id, str) or not re.fullmatch(rf"{re.escape(topic_id)}-\d{{2,}}", question_id):
         problems.append(f"{where}: id must be {topic_id}-NN (the topic, a dash, two digits or more)")
-    _unknown_keys(raw, _QUESTION_KEYS, where, problems)
     level = raw.get("level")
     if level not in LEVELS:
         problems.append(f"{where}: unknown level {level!r} (known: {', '.join(LEVELS)})")
@@ -235,11 +233,10 @@ def _read_question(raw: Any, topic_id: str, file: str, problems: list[str]) -> Q
 
 
 def _read_source(raw: Any, where: str, problems: list[str]) -> Source | None:
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: source must be a mapping with title and url")
+    raw = _mapping(raw, {"title", "url"}, f"{where}: source", problems)
+    if raw is None:
         return None
     title, url = raw.get("title"), raw.get("url")
-    _unknown_keys(raw, {"title", "url"}, f"{where}: source", problems)
     ok = True
     if not isinstance(title, str) or not title.strip():
         problems.append(f"{where}: source needs a title (the name of the page or document)")
@@ -252,10 +249,9 @@ def _read_source(raw: Any, where: str, problems: list[str]) -> Source | None:
 
 
 def _texts_per_language(raw: Any, where: str, problems: list[str]) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: must give kk, ru and en")
+    raw = _mapping(raw, set(LANGUAGES), where, problems)
+    if raw is None:
         return {}
-    _unknown_keys(raw, set(LANGUAGES), where, problems)
     found = {}
     for lang in LANGUAGES:
         value = raw.get(lang)
@@ -270,11 +266,10 @@ def _read_text(raw: Any, lang: str, where: str, problems: list[str]) -> Text | N
     if raw is None:
         problems.append(f"{where}: missing")
         return None
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: must be a mapping with question, options and explanation")
-        return None
     before = len(problems)
-    _unknown_keys(raw, _TEXT_KEYS, where, problems)
+    raw = _mapping(raw, _TEXT_KEYS, where, problems)
+    if raw is None:
+        return None
     question, options, explanation = raw.get("question"), raw.get("options"), raw.get("explanation")
     for name, value in (("question", question), ("explanation", explanation)):
         if not isinstance(value, str) or not value.strip():
@@ -327,7 +322,12 @@ def _check_script(text: Text, lang: str, where: str, problems: list[str]) -> Non
         problems.append(f"{where}: the question has none of Kazakh's letters (ә ғ қ ң ө ұ ү һ і)")
 
 
-def _unknown_keys(raw: dict, known: set[str], where: str, problems: list[str]) -> None:
+def _mapping(raw: Any, known: set[str], where: str, problems: list[str]) -> dict | None:
+    """`raw` when it is a mapping (a problem for each key it should not have), else None."""
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: must be a mapping with {', '.join(sorted(known))}")
+        return None
     unknown = sorted(str(key) for key in raw if key not in known)
     if unknown:
         problems.append(f"{where}: unknown key(s) {', '.join(unknown)}")
+    return raw

@@ -177,7 +177,7 @@ RULES = [
     ("the file named after its topic", _topic("air"), "water.yaml: holds topic 'air'"),
     ("a known level", _set("level", "university"), "water-01: unknown level 'university'"),
     ("a source title", _set("source.title", " "), "water-01: source needs a title"),
-    ("a source", _delete("source"), "water-01: source must be a mapping"),
+    ("a source", _delete("source"), "water-01: source: must be a mapping"),
     ("an https source", _set("source.url", "http://example.org"), "source url must be an https://"),
     ("a source url at all", _set("source.url", "example.org/page"), "source url must be an https://"),
     ("no unknown keys", _set("explenation", "typo"), "water-01: unknown key(s) explenation"),
