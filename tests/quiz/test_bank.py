@@ -42,6 +42,20 @@ def test_the_correct_answer_is_not_always_at_the_same_place() -> None:
         assert times <= len(topic.questions) * 0.6, f"{topic.id}: option {most} is right {times} times"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_correct_answer_does_not_give_itself_away_by_its_length(language: str) -> None:
+    """A player who always picks the longest option should not win: in each topic the correct
+    option is far longer (1.4 times) than every other in at most a quarter of the questions."""
+    for topic in bank.topics():
+        giveaways = []
+        for q in topic.questions:
+            lengths = sorted((len(o), i) for i, o in enumerate(q.text(language).options))
+            (longest, at), (second, _) = lengths[-1], lengths[-2]
+            if at == q.correct and longest > 1.4 * second:
+                giveaways.append(q.id)
+        assert len(giveaways) <= len(topic.questions) / 4, f"{language}: {giveaways}"
+
+
 def test_questions_are_listed_by_topic_and_level_and_found_by_id() -> None:
     first = bank.topics()[0]
     school = bank.questions(first.id, "school")
