@@ -127,7 +127,8 @@ class Form:
     submit: Callable[[Ctx, Answers], Awaitable[bool]]
     confirm_label: str  # N_()
     discarded: str  # N_(): said when the draft is cancelled or discarded
-    # "You have an unfinished ... : continue it?" for a draft worth keeping, else None.
+    # "You have an unfinished ...: continue it?" for a draft worth keeping, None for one to start
+    # afresh. A form without it simply goes on with the draft it finds.
     resume_question: Callable[[Ctx, Answers], str | None] | None = None
     max_age: timedelta | None = None  # an older draft is dropped when the form is opened again
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
@@ -167,13 +168,14 @@ class Form:
             row = None
         question = self.resume_question(ctx, row.data) if row is not None and self.resume_question else None
         if question:
-            ctx.ask(
-                self.step(RESUME),
-                question,
-                [Choice(CONTINUE.id, ctx._("▶️ Continue it")), Choice(DISCARD.id, ctx._("🗑 Discard it and start a new one"))],
-            )
+            choices = [
+                Choice(CONTINUE.id, ctx._("▶️ Continue it")),
+                Choice(DISCARD.id, ctx._("🗑 Discard it and start a new one")),
+            ]
+            ctx.ask(self.step(RESUME), question, choices)
             return
-        await self.advance(ctx, {})
+        # Without a resume question the draft goes on as it is; with one, it was not worth keeping.
+        await self.advance(ctx, copy.deepcopy(row.data) if row is not None and self.resume_question is None else {})
 
     async def advance(self, ctx: Ctx, data: Answers) -> None:
         """Store the answers and ask the first question they lack (the summary when none)."""
