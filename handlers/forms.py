@@ -175,7 +175,8 @@ class Form:
             ctx.ask(self.step(RESUME), question, choices)
             return
         # Without a resume question the draft goes on as it is; with one, it was not worth keeping.
-        await self.advance(ctx, copy.deepcopy(row.data) if row is not None and self.resume_question is None else {})
+        go_on = row is not None and self.resume_question is None
+        await self.advance(ctx, copy.deepcopy(row.data) if row is not None and go_on else {})
 
     async def advance(self, ctx: Ctx, data: Answers) -> None:
         """Store the answers and ask the first question they lack (the summary when none)."""

@@ -25,7 +25,16 @@ from handlers.reports.duplicates import DUPLICATE
 from handlers.reports.location import LOCATION
 from handlers.reports.my_reports import show_my_reports
 from handlers.reports.photos import PHOTO
-from handlers.reports.send import ANOTHER, DAILY_LIMIT, MY_REPORTS, SentPick, flood_text, send_report, sent_today, summary
+from handlers.reports.send import (
+    ANOTHER,
+    DAILY_LIMIT,
+    MY_REPORTS,
+    SentPick,
+    flood_text,
+    send_report,
+    sent_today,
+    summary,
+)
 from handlers.router import Router
 from handlers.start import show_menu
 

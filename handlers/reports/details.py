@@ -114,7 +114,11 @@ async def _parse_comment(ctx: Ctx, _data: Answers) -> Answers | str:
 
 
 WASTE = Field(
-    "waste", _ask_waste, _parse_waste, keys=("waste", "picked_waste"), edit_label=N_("✏️ Edit the waste types")
+    "waste",
+    _ask_waste,
+    _parse_waste,
+    keys=("waste", "picked_waste"),  # the kinds, once «Next» is pressed; the ticks so far
+    edit_label=N_("✏️ Edit the waste types"),
 )
 SIZE = Field("size", _ask_size, _parse_size, edit_label=N_("✏️ Edit the size"))
 COMMENT = Field("comment", _ask_comment, _parse_comment, edit_label=N_("✏️ Edit the comment"))

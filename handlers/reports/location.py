@@ -72,7 +72,8 @@ async def _parse_location(ctx: Ctx, data: Answers) -> Answers | str:
         return _use_point(ctx, lat, lon, LocationSource.PHOTO)
     region = RegionPick.parse(ctx.choice)
     if region is not None and region.code in _geo(ctx).regions:
-        return {"region": region.code, "district": None, "lat": None, "lon": None, "source": str(LocationSource.REGION)}
+        source = str(LocationSource.REGION)
+        return {"region": region.code, "district": None, "lat": None, "lon": None, "source": source}
     if ctx.incoming.kind is Kind.LOCATION and ctx.incoming.location:
         loc = ctx.incoming.location
         return _use_point(ctx, loc.latitude, loc.longitude, LocationSource.SHARED)
