@@ -112,10 +112,13 @@ class Ctx:
         menu: bool = True,
         photo_path: str | None = None,
         repeat: str | None = None,
+        numeric: bool = False,
     ) -> None:
         """Send a prompt and wait for the answer in `step`. A way back to the menu is added.
         `repeat` is the question asked again after a wrong answer, when `text` is a one-off
-        (for example a thank-you followed by the menu)."""
+        (for example a thank-you followed by the menu). `numeric`: the answer is a number, so a
+        typed number is the answer, not the number of a choice (those are pressed or typed by
+        their text)."""
         if step not in self.router.steps:
             raise KeyError(f"no step {step!r} is registered")
         options = list(choices)
@@ -127,6 +130,7 @@ class Ctx:
             seq=seq,
             prompt=repeat or text,
             choices=[[c.id, c.label] for c in options],
+            numeric=numeric,
         )
         self.outbox.append(
             (

@@ -256,7 +256,8 @@ class Engine:
             ctx.choice = choice
             return False
         if incoming.kind is Kind.TEXT and offered:
-            ctx.choice = typed_choice(ctx.text, ctx.state.get("choices", []))
+            numbers_answer = ctx.state.get("numeric") and ctx.text.isdigit()
+            ctx.choice = None if numbers_answer else typed_choice(ctx.text, ctx.state.get("choices", []))
         return False
 
     async def _typed_card_choice(self, ctx: Ctx) -> str | None:

@@ -79,6 +79,7 @@ class Question:
     text: str
     choices: Sequence[Choice] = ()
     photo_path: str | None = None
+    numeric: bool = False  # the answer is a number: a typed number is not a choice's number
 
 
 class Ended:
@@ -274,7 +275,7 @@ class Form:
         if back:
             choices.append(Choice(BACK.id, ctx._("↩️ Back")))
         choices.append(Choice(CANCEL.id, ctx._("✖️ Cancel")))
-        ctx.ask(step, question.text, choices, photo_path=question.photo_path)
+        ctx.ask(step, question.text, choices, photo_path=question.photo_path, numeric=question.numeric)
 
     def _clear(self, data: Answers, f: Field) -> None:
         for key in f.stored:

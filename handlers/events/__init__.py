@@ -10,7 +10,7 @@ button do its action (a number typed on WhatsApp or the console arrives at the s
 from __future__ import annotations
 
 from handlers.context import Ctx
-from handlers.events import access, browse, create, edit, manage, my_events, results, signup, wizard
+from handlers.events import access, browse, create, edit, manage, my_events, results, signup
 from handlers.events.buttons import EventAdmin, EventPress, HomePress, pressed_action
 from handlers.i18n import N_
 from handlers.router import Handler, Router
@@ -66,15 +66,6 @@ async def on_admin_press(ctx: Ctx) -> None:
         await ADMIN_VERBS[press.verb](ctx, event)
 
 
-async def on_field(ctx: Ctx) -> None:
-    """An answer in the creation or edit wizard; a complete draft goes to its summary or is saved."""
-    if await wizard.on_answer(ctx):
-        if ctx.data.get("mode") == "edit":
-            await edit.apply_edit(ctx, wizard.draft(ctx))
-        else:
-            await create.show_summary(ctx)
-
-
 async def reprompt(ctx: Ctx) -> None:
     ctx.reprompt(ctx._("Please choose one of the options below."))
 
@@ -90,9 +81,6 @@ STEPS: dict[str, Handler] = {
     "events.manage": reprompt,
     "events.organised": reprompt,
     "events.message": manage.on_message,
-    "events.field": on_field,
-    "events.create_confirm": create.on_summary,
-    "events.edit": edit.on_edit_choice,
     "events.attendance": results.on_attendance,
     "events.result_bags": results.on_result_bags,
     "events.result_kg": results.on_result_kg,
@@ -109,6 +97,8 @@ def register(router: Router) -> None:
     router.action(EventAdmin)(on_admin_press)
     for name, handler in STEPS.items():
         router.step(name)(screen(handler))
+    create.EVENT_FORM.register(router)
+    edit.EDIT_FORM.register(router)
     access.register(router)
     router.personal_data("events", my_events.export_events, my_events.erase_events)
     router.profile_lines.append(my_events.profile_lines)

@@ -78,15 +78,7 @@ async def pressed_action(ctx: Ctx) -> bool:
 @button("evx")
 @dataclass(frozen=True)
 class ResultsPress:
-    """The organiser's answers while recording results: next, skip, done with photos, save."""
+    """The organiser's answers while recording results: next, done with photos, save."""
 
-    verb: Literal["next", "skip", "done", "save"]
+    verb: Literal["next", "done", "save"]
 
-
-@button("evc")
-@dataclass(frozen=True)
-class DraftPress:
-    """On an event's summary: save it, or edit one field (also the organiser's «Edit» screen)."""
-
-    verb: Literal["save", "edit"]
-    field: Annotated[str, MaxLen(12)] = ""

@@ -1,43 +1,39 @@
-"""Creating a cleanup event in a conversation: title, description, meeting point (its region and
-district come from the point), start and end in Kazakhstan time, places, what to bring, the dump
-reports it will clean; then a summary with «Edit» for each answer, and «Create». Subscribers of
-the region are told about the new event through the outbox."""
+"""Creating a cleanup event in a conversation, on the form engine (handlers/forms.py): title,
+description, meeting point (its region and district come from the point), start and end in
+Kazakhstan time, places, what to bring, the dump reports it will clean; then the summary with
+«Edit» for each answer, and «Create». Subscribers of the region are told about the new event
+through the outbox. A draft left unfinished is offered again when the organiser comes back."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from handlers.context import Ctx
-from handlers.events import wizard
 from handlers.events.access import organiser_regions
-from handlers.events.buttons import DraftPress
+from handlers.events.fields import BRING, CAPACITY, DESCRIPTION, END, PLACE, REPORTS, START, TITLE
 from handlers.events.manage import show_manage
 from handlers.events.notices import notice, tell
 from handlers.events.texts import map_link, place, when
-from handlers.events.wizard import BY_NAME
+from handlers.forms import Answers, Form, Question
+from handlers.i18n import N_
 from handlers.services import GEO
-from handlers.types import Choice
 from storage import events as store
 from storage.events import Event, EventReport, EventStatus
 from storage.reports import report_code
 
-CREATE_FIELDS = ["title", "description", "place", "start", "end", "capacity", "bring", "reports"]
+ONLY_ORGANISERS = N_("Only organisers can create cleanup events. An administrator can make you one with /addorganiser.")
 
 
 async def start_create(ctx: Ctx) -> None:
     if not await organiser_regions(ctx):
-        ctx.reply(
-            ctx._("Only organisers can create cleanup events. An administrator can make you one with /addorganiser.")
-        )
+        ctx.reply(ctx._(ONLY_ORGANISERS))
         return
     ctx.end_flow()
-    wizard.begin(ctx, "create", CREATE_FIELDS, {})
-    if wizard.advance(ctx):
-        await show_summary(ctx)
+    await EVENT_FORM.open(ctx)
 
 
-def preview(ctx: Ctx, data: dict) -> Event:
-    """An unsaved event made of the draft, to be written like a real one."""
+def preview(data: Answers) -> Event:
+    """An unsaved event made of the answers, to be written like a real one."""
     return Event(
         id=0,
         title=data["title"],
@@ -55,11 +51,9 @@ def preview(ctx: Ctx, data: dict) -> Event:
     )
 
 
-async def show_summary(ctx: Ctx) -> None:
-    data = wizard.draft(ctx)
-    event = preview(ctx, data)
-    lines = [
-        ctx._("Check the cleanup event before creating it:"),
+def summary_lines(ctx: Ctx, data: Answers) -> list[str]:
+    event = preview(data)
+    return [
         f"🧹 {event.title}",
         event.description,
         ctx._("🕒 {when}", when=when(ctx.tr, event)),
@@ -67,37 +61,23 @@ async def show_summary(ctx: Ctx) -> None:
         ctx._("🗺 {link}", link=map_link(event)),
         ctx._("👥 Places: {n}", n=event.capacity),
         ctx._("🧰 Bring: {what}", what=event.bring or "—"),
-        ctx._("🗑 Reports: {codes}", codes=", ".join(report_code(i) for i in data.get("reports", [])) or "—"),
     ]
-    choices = [Choice(DraftPress("save").id, ctx._("✅ Create the event"))]
-    choices += [Choice(DraftPress("edit", name).id, ctx._(BY_NAME[name].edit_label)) for name in CREATE_FIELDS]
-    ctx.ask("events.create_confirm", "\n".join(lines), choices)
 
 
-async def on_summary(ctx: Ctx) -> None:
-    press = DraftPress.parse(ctx.choice)
-    data = wizard.draft(ctx)
-    if press is not None and press.verb == "edit" and press.field in CREATE_FIELDS:
-        wizard.clear(data, press.field)
-        if wizard.advance(ctx):
-            await show_summary(ctx)
-    elif press == DraftPress("save") and all(BY_NAME[name].keys[0] in data for name in CREATE_FIELDS):
-        await create(ctx, data)
-    else:
-        ctx.reprompt(ctx._("Please choose one of the options below."))
+async def summary(ctx: Ctx, data: Answers) -> Question:
+    codes = ", ".join(report_code(i) for i in data.get("reports", [])) or "—"
+    lines = [ctx._("Check the cleanup event before creating it:"), *summary_lines(ctx, data)]
+    return Question("\n".join([*lines, ctx._("🗑 Reports: {codes}", codes=codes)]))
 
 
-async def create(ctx: Ctx, data: dict) -> None:
-    event = preview(ctx, data)
+async def create(ctx: Ctx, data: Answers) -> bool:
+    event = preview(data)
     if not await organiser_regions(ctx):
-        ctx.end_flow()
-        ctx.reply(ctx._("Only organisers can create cleanup events. An administrator can make you one with /addorganiser."))
-        return
+        ctx.reply(ctx._(ONLY_ORGANISERS))
+        return True  # the right was taken away meanwhile: the draft goes
     if event.starts_at <= ctx.now:
-        wizard.clear(data, "start")
-        ctx.reply(ctx._("This time is in the past. Please send a time in the future."))
-        wizard.advance(ctx)
-        return
+        ctx.reprompt(ctx._("This time is in the past. Please send a time in the future."))
+        return False
     event.id = None  # type: ignore[assignment]
     event.organiser_id, event.created_at, event.updated_at = ctx.user.id, ctx.now, ctx.now
     ctx.session.add(event)
@@ -121,3 +101,20 @@ async def create(ctx: Ctx, data: dict) -> None:
                 ),
             )
     await show_manage(ctx, event, ctx._("✅ The cleanup event is created. Share its invitation link so that volunteers can sign up."))
+    return True
+
+
+def resume_question(ctx: Ctx, data: Answers) -> str | None:
+    return ctx._("You have begun creating a cleanup event. Continue it?") if data.get("title") else None
+
+
+EVENT_FORM = Form(
+    "event",
+    (TITLE, DESCRIPTION, PLACE, START, END, CAPACITY, BRING, REPORTS),
+    summary=summary,
+    submit=create,
+    confirm_label=N_("✅ Create the event"),
+    discarded=N_("The cleanup event is discarded."),
+    resume_question=resume_question,
+    max_age=timedelta(days=7),
+)

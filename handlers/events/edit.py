@@ -1,28 +1,27 @@
-"""Editing an event: its title, description, meeting point, time, places or what to bring, asked
-with the same questions as at creation. Everyone signed up or waiting is told a new time or a new
-place; more places go to the waitlist at once; fewer places than people signed up are refused."""
+"""Editing an event on the form engine: the draft is filled with the event as it is, the summary
+offers «Edit» for the title, description, meeting point, time, places and what to bring (asked
+with the same questions as at creation), and «Save the changes». Everyone signed up or waiting is
+told a new time or a new place; more places go to the waitlist at once; fewer places than people
+signed up are refused."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from handlers.context import Ctx
-from handlers.events import wizard
 from handlers.events.access import may_manage, refuse
-from handlers.events.buttons import DraftPress
 from handlers.events.card import show_card
+from handlers.events.create import summary_lines
+from handlers.events.fields import BRING, CAPACITY, DESCRIPTION, END, PLACE, START, TITLE
 from handlers.events.manage import show_manage
 from handlers.events.notices import tell_people
 from handlers.events.signup import tell_promoted
 from handlers.events.texts import map_link, place, when
+from handlers.forms import Answers, Form, Question
+from handlers.i18n import KZ_TZ, N_
 from handlers.services import GEO
-from handlers.types import Choice
 from storage import events as store
 from storage.events import Event, SignupStatus
-
-# What «Edit» offers, and the fields each choice asks again.
-EDITS = {"title": ["title"], "description": ["description"], "place": ["place"], "start": ["start", "end"],
-         "capacity": ["capacity"], "bring": ["bring"]}
 
 
 async def ask_edit(ctx: Ctx, event: Event) -> None:
@@ -30,74 +29,68 @@ async def ask_edit(ctx: Ctx, event: Event) -> None:
         await show_manage(ctx, event, ctx._("This cleanup event can no longer be edited."))
         return
     ctx.end_flow()
-    ctx.data["event"] = event.id
-    choices = [Choice(DraftPress("edit", name).id, ctx._(wizard.BY_NAME[name].edit_label)) for name in EDITS]
-    ctx.ask("events.edit", ctx._("What do you want to change in «{title}»?", title=event.title), choices)
+    await EDIT_FORM.advance(ctx, answers_of(event))
 
 
-async def on_edit_choice(ctx: Ctx) -> None:
-    press = DraftPress.parse(ctx.choice)
-    event = await ctx.session.get(Event, ctx.data.get("event"))
-    if event is None or press is None or press.field not in EDITS:
-        ctx.reprompt(ctx._("Please choose one of the options below."))
-        return
-    wizard.begin(ctx, "edit", EDITS[press.field], {"region": event.region_code})
-    wizard.advance(ctx)
+def answers_of(event: Event) -> Answers:
+    return {
+        "event": event.id,
+        "title": event.title,
+        "description": event.description,
+        "lat": event.latitude,
+        "lon": event.longitude,
+        "region": event.region_code,
+        "district": event.district_pcode,
+        "start": event.starts_at.astimezone(KZ_TZ).isoformat(),
+        "end": event.ends_at.astimezone(KZ_TZ).isoformat(),
+        "capacity": event.capacity,
+        "bring": event.bring,
+    }
 
 
-async def apply_edit(ctx: Ctx, data: dict) -> None:
-    event = await store.locked_event(ctx.session, ctx.data.get("event", 0))
+async def summary(ctx: Ctx, data: Answers) -> Question:
+    return Question("\n".join([ctx._("What do you want to change? Press «Save the changes» when done."), *summary_lines(ctx, data)]))
+
+
+async def apply_edit(ctx: Ctx, data: Answers) -> bool:
+    event = await store.locked_event(ctx.session, data.get("event", 0))
     if event is None or not await may_manage(ctx, event):
-        ctx.end_flow()
-        refuse(ctx, "events.edit", ctx.data.get("event"))
-        return
+        refuse(ctx, "events.edit", data.get("event"))
+        return True
     if event.is_cancelled or event.has_ended(ctx.now):
         await show_manage(ctx, event, ctx._("This cleanup event can no longer be edited."))
-        return
-    if "capacity" in data and data["capacity"] < event.taken:
-        wizard.clear(data, "capacity")
-        ctx.reply(
-            ctx._("{n} people are signed up already: the number of places cannot be lower.", n=event.taken)
-        )
-        wizard.advance(ctx)
-        return
+        return True
+    if data["capacity"] < event.taken:
+        ctx.reprompt(ctx._("{n} people are signed up already: the number of places cannot be lower.", n=event.taken))
+        return False
+    starts = datetime.fromisoformat(data["start"]).astimezone(timezone.utc)
+    ends = datetime.fromisoformat(data["end"]).astimezone(timezone.utc)
     changed = []
-    if "title" in data:
-        event.title = data["title"]
-    if "description" in data:
-        event.description = data["description"]
-    if "bring" in data:
-        event.bring = data["bring"]
-    if "lat" in data:
-        event.latitude, event.longitude = data["lat"], data["lon"]
-        event.region_code, event.district_pcode = data["region"], data["district"]
+    if (data["lat"], data["lon"]) != (event.latitude, event.longitude):
         changed.append("place")
-    if "start" in data:
-        event.starts_at = datetime.fromisoformat(data["start"]).astimezone(timezone.utc)
-        event.ends_at = datetime.fromisoformat(data["end"]).astimezone(timezone.utc)
-        await reset_reminders(ctx, event)
+    if (starts, ends) != (event.starts_at, event.ends_at):
         changed.append("time")
+    event.title, event.description, event.bring = data["title"], data["description"], data.get("bring")
+    event.latitude, event.longitude = data["lat"], data["lon"]
+    event.region_code, event.district_pcode = data["region"], data["district"]
+    event.starts_at, event.ends_at = starts, ends
+    event.capacity, event.updated_at = data["capacity"], ctx.now
+    if "time" in changed:  # a new time means new reminders
+        for signup in await store.people_of(ctx.session, event.id, SignupStatus.GOING):
+            store.plan_reminders(signup, event, ctx.now)
     promoted = []
-    if "capacity" in data:
-        event.capacity = data["capacity"]
-        while (user_id := await store.promote_waiting(ctx.session, event, ctx.now)) is not None:
-            promoted.append(user_id)
-    event.updated_at = ctx.now
+    while (user_id := await store.promote_waiting(ctx.session, event, ctx.now)) is not None:
+        promoted.append(user_id)
     await ctx.session.flush()
     for user_id in promoted:
         await tell_promoted(ctx, event, user_id)
-    told = await tell_change(ctx, event, changed) if changed else 0
     text = ctx._("✅ Saved.")
     if changed:
+        told = await tell_change(ctx, event, changed)
         text += " " + ctx.ngettext("{n} person was told about the change.", "{n} people were told about the change.", told)
     ctx.end_flow()
     await show_card(ctx, event, text)
-
-
-async def reset_reminders(ctx: Ctx, event: Event) -> None:
-    """A new time means new reminders (none for a reminder whose time has passed already)."""
-    for signup in await store.people_of(ctx.session, event.id, SignupStatus.GOING):
-        store.plan_reminders(signup, event, ctx.now)
+    return True
 
 
 async def tell_change(ctx: Ctx, event: Event, changed: list[str]) -> int:
@@ -113,3 +106,13 @@ async def tell_change(ctx: Ctx, event: Event, changed: list[str]) -> int:
 
     return await tell_people(ctx, event, (SignupStatus.GOING, SignupStatus.WAITING), text)
 
+
+EDIT_FORM = Form(
+    "event_edit",
+    (TITLE, DESCRIPTION, PLACE, START, END, CAPACITY, BRING),
+    summary=summary,
+    submit=apply_edit,
+    confirm_label=N_("💾 Save the changes"),
+    discarded=N_("The changes are discarded."),
+    max_age=timedelta(days=1),
+)

@@ -1,20 +1,18 @@
-"""The questions of an event and how their answers are read, shared by creating and editing an
-event. A parser returns the values it read (JSON, into the draft) or a translated hint saying what
-is wrong; nothing is stored from a wrong answer. Times are typed in Kazakhstan time."""
+"""The questions of an event (fields of the form engine, handlers/forms.py) and how their answers
+are read, shared by creating and editing an event. A parser returns the values it read (JSON, into
+the draft) or a translated hint saying what is wrong; nothing is stored from a wrong answer. Times
+are typed in Kazakhstan time."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from handlers.context import Ctx
 from handlers.events.access import may_organise_in, organiser_regions
-from handlers.events.buttons import ResultsPress
+from handlers.forms import SKIP, Answers, Field, FormPress, Question
 from handlers.i18n import KZ_TZ, N_
 from handlers.moderation.admin import region_label
 from handlers.services import GEO
@@ -22,32 +20,12 @@ from handlers.types import Choice, Kind
 from storage.events import MAX_CAPACITY, MAX_DURATION, NATIONAL
 from storage.reports import OPEN_STATUSES, Report, parse_report_code
 
-Answers = dict[str, Any]
 TITLE_MAX, DESCRIPTION_MAX, BRING_MAX = 100, 1000, 500
 MAX_REPORTS = 10
-SKIP = ResultsPress("skip")
 _MARKUP = re.compile(r"<[^>]*>|\*\*|__|```|`[^`]+`|\[[^\]]*\]\([^)]*\)")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{4}))?[ ,T]+(\d{1,2})[:.](\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2})[:.](\d{2})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-
-
-@dataclass(frozen=True)
-class Question:
-    text: str
-    choices: tuple[Choice, ...] = ()
-    # A question answered with a number offers no buttons: on WhatsApp and the console a typed
-    # number picks a button, so "1" would mean «Menu» instead of one place.
-    numeric: bool = False
-
-
-@dataclass(frozen=True)
-class EventField:
-    name: str
-    keys: tuple[str, ...]  # the draft keys it fills
-    ask: Callable[[Ctx, Answers], Question]
-    parse: Callable[[Ctx, Answers], Awaitable[Answers | str]]
-    edit_label: str  # N_()
 
 
 # --- title, description, what to bring -------------------------------------------------------------
@@ -63,7 +41,7 @@ def plain_text(ctx: Ctx, limit: int) -> str | None:
     return None
 
 
-def ask_title(ctx: Ctx, data: Answers) -> Question:
+async def ask_title(ctx: Ctx, data: Answers) -> Question:
     return Question(ctx._("🧹 What is the cleanup event called? (up to {limit} characters)", limit=TITLE_MAX))
 
 
@@ -76,7 +54,7 @@ async def parse_title(ctx: Ctx, data: Answers) -> Answers | str:
     return {"title": " ".join(ctx.text.split())}
 
 
-def ask_description(ctx: Ctx, data: Answers) -> Question:
+async def ask_description(ctx: Ctx, data: Answers) -> Question:
     return Question(ctx._("📝 Describe the event: what will be cleaned and how (up to {limit} characters).", limit=DESCRIPTION_MAX))
 
 
@@ -84,7 +62,7 @@ async def parse_description(ctx: Ctx, data: Answers) -> Answers | str:
     return plain_text(ctx, DESCRIPTION_MAX) or {"description": ctx.text}
 
 
-def ask_bring(ctx: Ctx, data: Answers) -> Question:
+async def ask_bring(ctx: Ctx, data: Answers) -> Question:
     return Question(
         ctx._("🧰 What should volunteers bring (gloves, bags, water...)? Send it, or skip."),
         (Choice(SKIP.id, ctx._("⏭ Skip")),),
@@ -92,13 +70,13 @@ def ask_bring(ctx: Ctx, data: Answers) -> Question:
 
 
 async def parse_bring(ctx: Ctx, data: Answers) -> Answers | str:
-    if ResultsPress.parse(ctx.choice) == SKIP:
+    if FormPress.parse(ctx.choice) == SKIP:
         return {"bring": None}
     return plain_text(ctx, BRING_MAX) or {"bring": ctx.text}
 
 
 # --- the meeting point ---------------------------------------------------------------------------
-def ask_place(ctx: Ctx, data: Answers) -> Question:
+async def ask_place(ctx: Ctx, data: Answers) -> Question:
     return Question(ctx._("📍 Share the meeting point (📎, then «Location»; move the pin onto the place)."))
 
 
@@ -139,7 +117,7 @@ def parse_moment(text: str, now: datetime) -> datetime | None:
         return None
 
 
-def ask_start(ctx: Ctx, data: Answers) -> Question:
+async def ask_start(ctx: Ctx, data: Answers) -> Question:
     return Question(
         ctx._("🕒 When does it start? Send the date and time in Kazakhstan time, for example {example}.", example=example(ctx))
     )
@@ -158,7 +136,7 @@ async def parse_start(ctx: Ctx, data: Answers) -> Answers | str:
     return {"start": start.isoformat()}
 
 
-def ask_end(ctx: Ctx, data: Answers) -> Question:
+async def ask_end(ctx: Ctx, data: Answers) -> Question:
     return Question(ctx._("🕔 When does it end? Send the time (for example 13:00), or the date and time if it ends on another day."))
 
 
@@ -182,9 +160,9 @@ async def parse_end(ctx: Ctx, data: Answers) -> Answers | str:
 
 
 # --- places -------------------------------------------------------------------------------------
-def ask_capacity(ctx: Ctx, data: Answers) -> Question:
+async def ask_capacity(ctx: Ctx, data: Answers) -> Question:
     return Question(
-        ctx._("👥 How many volunteers can take part? Send a number from 1 to {max}.", max=f"{MAX_CAPACITY:,}".replace(",", " ")),
+        ctx._("👥 How many volunteers can take part? Send a number from 1 to {max}.", max=ctx.tr.number(MAX_CAPACITY)),
         numeric=True,
     )
 
@@ -194,13 +172,13 @@ async def parse_capacity(ctx: Ctx, data: Answers) -> Answers | str:
     value = int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else None
     if value is None or not 1 <= value <= MAX_CAPACITY:
         return ctx._(
-            "The number of places must be a whole number from 1 to {max}.", max=f"{MAX_CAPACITY:,}".replace(",", " ")
+            "The number of places must be a whole number from 1 to {max}.", max=ctx.tr.number(MAX_CAPACITY)
         )
     return {"capacity": value}
 
 
 # --- dump reports it will clean -------------------------------------------------------------------
-def ask_reports(ctx: Ctx, data: Answers) -> Question:
+async def ask_reports(ctx: Ctx, data: Answers) -> Question:
     return Question(
         ctx._(
             "🗑 Which dump reports will the event clean? Send their codes separated by commas (for example "
@@ -211,7 +189,7 @@ def ask_reports(ctx: Ctx, data: Answers) -> Question:
 
 
 async def parse_reports(ctx: Ctx, data: Answers) -> Answers | str:
-    if ResultsPress.parse(ctx.choice) == SKIP:
+    if FormPress.parse(ctx.choice) == SKIP:
         return {"reports": []}
     codes = [part for part in re.split(r"[\s,;]+", ctx.text) if part]
     if not codes:
@@ -233,12 +211,11 @@ async def parse_reports(ctx: Ctx, data: Answers) -> Answers | str:
     return {"reports": ids}
 
 
-TITLE = EventField("title", ("title",), ask_title, parse_title, N_("✏️ Title"))
-DESCRIPTION = EventField("description", ("description",), ask_description, parse_description, N_("✏️ Description"))
-PLACE = EventField("place", ("lat", "lon", "region", "district"), ask_place, parse_place, N_("📍 Meeting point"))
-START = EventField("start", ("start",), ask_start, parse_start, N_("🕒 Start"))
-END = EventField("end", ("end",), ask_end, parse_end, N_("🕔 End"))
-CAPACITY = EventField("capacity", ("capacity",), ask_capacity, parse_capacity, N_("👥 Places"))
-BRING = EventField("bring", ("bring",), ask_bring, parse_bring, N_("🧰 What to bring"))
-REPORTS = EventField("reports", ("reports",), ask_reports, parse_reports, N_("🗑 Linked reports"))
-FIELDS = (TITLE, DESCRIPTION, PLACE, START, END, CAPACITY, BRING, REPORTS)
+TITLE = Field("title", ask_title, parse_title, edit_label=N_("✏️ Title"))
+DESCRIPTION = Field("description", ask_description, parse_description, edit_label=N_("✏️ Description"))
+PLACE = Field("place", ask_place, parse_place, keys=("lat", "lon", "region", "district"), edit_label=N_("📍 Meeting point"))
+START = Field("start", ask_start, parse_start, edit_label=N_("🕒 Start"))
+END = Field("end", ask_end, parse_end, edit_label=N_("🕔 End"), depends_on=("start",))
+CAPACITY = Field("capacity", ask_capacity, parse_capacity, edit_label=N_("👥 Places"))
+BRING = Field("bring", ask_bring, parse_bring, edit_label=N_("🧰 What to bring"))
+REPORTS = Field("reports", ask_reports, parse_reports, edit_label=N_("🗑 Linked reports"), depends_on=("place",))

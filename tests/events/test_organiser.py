@@ -53,7 +53,7 @@ async def test_create_with_bad_input_first(app) -> None:
     assert "24 hours" in texts(await olga.send("07.06.2026 10:00"))
     await olga.send("13:00")
     for bad in ("0", "-5", "10001", "many"):
-        assert "from 1 to 10 000" in texts(await olga.send(bad))
+        assert "from 1 to 10,000" in texts(await olga.send(bad))
     await olga.send("20")
     await olga.click("Skip")
     assert "There is no report TZ-000099" in texts(await olga.send("TZ-000099"))
@@ -95,19 +95,30 @@ async def test_edit_and_cancel_tell_everyone(app) -> None:
     await olga.press(f"evo:edit:{event_id}", None)
     await olga.click("Start")
     await olga.send("06.06.2026 11:00")
-    saved = await olga.send("14:00")
+    summary = await olga.send("14:00")
+    assert "11:00–2:00" in summary[-1].text or "11:00" in summary[-1].text
+    saved = await olga.click("Save the changes")
     assert "2 people were told" in texts(saved)
     assert "Новое время" in volunteer.last.text or "Новое время" in texts(volunteer.history[-2:])
     await olga.press(f"evo:edit:{event_id}", None)
     await olga.click("Meeting point")
     assert "outside Kazakhstan" in texts(await olga.location(*BISHKEK))
-    moved = await olga.location(51.1605, 71.4704)
+    await olga.location(51.1605, 71.4704)
+    moved = await olga.click("Save the changes")
     assert "2 people were told" in texts(moved)
     assert "Новое место сбора" in volunteer.history[-1].text and "51.160500" in volunteer.history[-1].text
     assert (await event_row(app, event_id)).latitude == 51.1605
     await olga.press(f"evo:edit:{event_id}", None)
     await olga.click("Places")
     await olga.send("2")
+    await olga.click("Save the changes")
+    await olga.press(f"evo:edit:{event_id}", None)
+    await olga.click("Places")
+    await olga.send("1")  # a number typed on the console is the answer, not the first button
+    lower = await olga.click("Save the changes")
+    assert "2 people are signed up already" in texts(lower)
+    assert (await event_row(app, event_id)).capacity == 2
+    await olga.click("Cancel")
     assert "орын босады" in waiting.history[-2].text and waiting.history[-1].document  # promoted, in Kazakh
     await olga.press(f"evo:cancel:{event_id}", None)
     cancelled = await olga.click("Yes, cancel")
