@@ -69,7 +69,7 @@ class DeepLinks:
             raise DeepLinkError(f"not a deep-link payload: {payload!r}")
         start = f"/start {payload}"
         if channel == "telegram" and self.telegram_bot:
-            return f"https://t.me/{self.telegram_bot}?start={payload}"
+            return f"https://t.me/{self.telegram_bot.removeprefix('@')}?start={payload}"
         if channel == "whatsapp" and self.whatsapp_number:
             digits = re.sub(r"\D", "", self.whatsapp_number)
             return f"https://wa.me/{digits}?text={quote(start, safe='')}"

@@ -67,7 +67,7 @@ def test_payload_is_built_within_telegrams_rules() -> None:
 
 
 def test_links_per_channel() -> None:
-    links = DeepLinks(telegram_bot="TazaQazBot", whatsapp_number="whatsapp:+1 415-523-8886")
+    links = DeepLinks(telegram_bot="@TazaQazBot", whatsapp_number="whatsapp:+1 415-523-8886")
     assert links.link("telegram", "r-12") == "https://t.me/TazaQazBot?start=r-12"
     assert links.link("whatsapp", "r-12") == "https://wa.me/14155238886?text=%2Fstart%20r-12"
     assert links.link("console", "r-12") == "/start r-12"
