@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 GEO, PHOTOS, GEOCODER = "geo", "photos", "geocoder"
+DEEP_LINKS = "deep_links"  # a handlers.deep_links.DeepLinks: makes t.me / wa.me links
 
 
 class PhotoRejected(Exception):
