@@ -10,7 +10,7 @@ button do its action (a number typed on WhatsApp or the console arrives at the s
 from __future__ import annotations
 
 from handlers.context import Ctx
-from handlers.events import access, browse, create, edit, manage, my_events, results, signup
+from handlers.events import access, browse, create, edit, invite, manage, my_events, results, signup
 from handlers.events.buttons import EventAdmin, EventPress, HomePress, pressed_action
 from handlers.i18n import N_
 from handlers.router import Handler, Router
@@ -27,6 +27,7 @@ HOME_SCREENS: dict[str, Handler] = {
 ADMIN_VERBS = {
     **manage.ADMIN_VERBS,
     "edit": edit.ask_edit,
+    "invite": invite.send_invitation,
 }
 
 
@@ -100,5 +101,6 @@ def register(router: Router) -> None:
     create.EVENT_FORM.register(router)
     edit.EDIT_FORM.register(router)
     access.register(router)
+    invite.register(router)
     router.personal_data("events", my_events.export_events, my_events.erase_events)
     router.profile_lines.append(my_events.profile_lines)

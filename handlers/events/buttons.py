@@ -27,7 +27,7 @@ class EventAdmin:
     """`arg` is a sign-up or a bag claim, for the verbs that act on one."""
 
     verb: Literal[
-        "manage", "people", "csv", "message", "invite", "poster", "edit", "cancel", "cancel_yes",
+        "manage", "people", "csv", "message", "invite", "edit", "cancel", "cancel_yes",
         "results", "mark", "claim_ok", "claim_no",
     ]
     event_id: int

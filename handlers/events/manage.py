@@ -45,6 +45,7 @@ async def show_manage(ctx: Ctx, event: Event, text: str | None = None) -> None:
     ]
     if not event.is_cancelled and not event.has_ended(ctx.now):
         choices += [
+            Choice(verb("invite"), ctx._("🔗 Invitation link and poster")),
             Choice(verb("edit"), ctx._("✏️ Edit the event")),
             Choice(verb("cancel"), ctx._("✖️ Cancel the event")),
         ]
