@@ -3,7 +3,7 @@ distance) or in a chosen region, paged, and the subscription to new events of a 
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from handlers.context import Ctx
 from handlers.events.access import organiser_regions
@@ -163,7 +163,3 @@ async def subscribe(ctx: Ctx, toggle: Subscription) -> None:
     await ctx.session.flush()
     await show_list(ctx, int(ctx.data.get("offset", 0)))
 
-
-async def subscribed_regions(ctx: Ctx) -> list[str]:
-    rows = await ctx.session.scalars(select(EventSubscription.region_code).where(EventSubscription.user_id == ctx.user.id))
-    return list(rows)

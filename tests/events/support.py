@@ -3,7 +3,7 @@ organiser's conversation that creates one."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -87,6 +87,3 @@ async def user_id(app: App, chat: Chat) -> int:
     async with app.sessions() as session:
         return int(await session.scalar(select(User.id).where(User.display_name == (chat.display_name or chat.user.title()))))
 
-
-def at(app: App) -> datetime:
-    return app.engine.clock()

@@ -9,7 +9,7 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
-from storage.events import BagClaim, Event, EventPhoto, EventReport, EventSignup
+from storage.events import BagClaim, EventPhoto, EventReport, EventSignup
 from storage.reports import Report, ReportStatusChange
 from tests.events.support import ASTANA, MEETING, event_row, make_event, user_id
 from tests.reports.test_report import report_dump

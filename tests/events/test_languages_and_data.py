@@ -9,7 +9,7 @@ import pytest
 
 from storage.events import BagClaim, EventSignup, EventSubscription
 from tests.events.support import ASTANA, count, make_event, statuses
-from tests.support.chat import Chat, labels, texts
+from tests.support.chat import Chat, texts
 
 LANGS = [
     # language, menu entry, sign up, signed up, cancel, places left, my events, km

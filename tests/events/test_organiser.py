@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from storage.events import Event, EventOrganiser
-from tests.events.support import ASTANA, BISHKEK, MEETING, count, event_row, make_event
+from tests.events.support import BISHKEK, MEETING, count, event_row, make_event
 from tests.support.chat import Chat, labels, texts
 
 
