@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.context import Ctx
-from handlers.reports.my_reports import place_name
+from handlers.places import place_name
 from handlers.reports.draft import asks, draft_step, drop_draft, save_and_advance, save_draft
 from handlers.reports.labels import waste_names
 from handlers.services import GEO, PHOTOS, GeoService, PhotoService

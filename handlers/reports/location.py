@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.reports.my_reports import place_name
+from handlers.places import place_name
 from handlers.reports.draft import asks, draft_step, save_and_advance
 from handlers.services import GEO, GEOCODER, GeoService
 from handlers.types import Choice, Kind

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from handlers.context import Ctx
 from handlers.i18n import KZ_TZ
-from handlers.reports.my_reports import place_name
+from handlers.places import place_name
 from handlers.reports.draft import DISCARD, asks, draft_data, drop_draft
 from handlers.reports.labels import size_name, waste_names
 from handlers.start import show_menu
