@@ -6,19 +6,11 @@ adding a module and its line in `handlers.FLOW_MODULES`: no channel code changes
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from handlers.context import Ctx
-
-Handler = Callable[["Ctx"], Awaitable[None]]
-# Export and erasure of a feature's personal data, for /mydata and /forget.
-DataExporter = Callable[["Ctx"], Awaitable[dict[str, Any]]]
-DataEraser = Callable[["Ctx"], Awaitable[None]]
-# Lines a feature adds to "My profile" (for example how many reports the user sent).
-ProfileLines = Callable[["Ctx"], Awaitable[list[str]]]
+from handlers.context import Ctx, DataEraser, DataExporter, Handler, MenuEntry, ProfileLines
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +35,6 @@ class Action:
     prefix: str
     handler: Handler
     without_consent: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class MenuEntry:
-    id: str
-    label: str  # an N_() message id
-    order: int
-    handler: Handler
 
 
 @dataclass
