@@ -1,11 +1,11 @@
-"""The all-in-one process schedules every job of JOB_MODULES on its trigger."""
+"""The all-in-one process schedules every job of jobs.JOBS on its trigger."""
 
 from __future__ import annotations
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from jobs.scheduler import build_scheduler
+from bot.scheduler import build_scheduler
 
 
 async def test_every_job_is_scheduled(app) -> None:
