@@ -99,6 +99,7 @@ class Ctx:
     is_admin: bool
     fallback_language: str  # for people and chats whose language is unknown (see `notifier`)
     choice: str | None = None
+    button: Any = None  # the typed value of a pressed action button (handlers.buttons)
     media: Media = field(default_factory=Media)
     outbox: list[tuple[str, str, Reply]] = field(default_factory=list)
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from handlers.i18n import KZ_TZ, Translator
 from handlers.types import Choice, Reply
+from handlers.moderation.triage import StillTherePress
 from jobs.base import Job, JobContext
 from storage.moderation import ReportTriage
 from storage.reports import Report, ReportStatus
@@ -53,8 +54,8 @@ def question(tr: Translator, report: Report) -> Reply:
             code=report.code,
         ),
         choices=(
-            Choice(f"still:{report.id}:photo", tr._("📸 Still there: send a new photo")),
-            Choice(f"still:{report.id}:cleaned", tr._("✅ It has been cleaned")),
+            Choice(StillTherePress(report.id, "photo").id, tr._("📸 Still there: send a new photo")),
+            Choice(StillTherePress(report.id, "cleaned").id, tr._("✅ It has been cleaned")),
         ),
         kind="status_update",
     )

@@ -108,7 +108,7 @@ async def test_no_location_pick_region(app, chat: Chat) -> None:
     await chat.click("Готово")
     hint = await chat.send("ул. Абая 10")
     assert "не умею искать" in hint[0].text
-    regions = await chat.click("выбрать область")
+    regions = await chat.click("выбрать регион")
     assert len(regions[-1].choices) == 21
     await chat.click("Улытауская")
     await finish(chat)
@@ -213,7 +213,7 @@ async def test_confirm_twice_creates_one_report(app, chat: Chat) -> None:
     send_id = next(c.id for c in confirm.choices if "Send" in c.label)
     await chat.press(send_id, confirm.choice_seq)
     again = await chat.press(send_id, confirm.choice_seq)
-    assert "earlier message" in again[0].text and "TZ-000001" in again[-1].text
+    assert "no longer valid" in again[0].text and "TZ-000001" in again[-1].text
     assert await count(app, Report) == 1
 
 
