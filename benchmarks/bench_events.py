@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import create_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from jobs.base import run_job  # noqa: E402
+from bot.scheduler import run_job  # noqa: E402
 from storage.base import Base, utcnow  # noqa: E402
 from storage.events import Event, EventSignup, EventStatus, SignupStatus, events_near  # noqa: E402
 from storage.models import Identity, OutboxMessage, User  # noqa: E402

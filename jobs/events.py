@@ -1,6 +1,6 @@
 """Reminders of cleanup events: 24 hours and 2 hours before the start, to everyone holding a place,
-in their own language on the channel they used last, through the outbox, each with «I can't come»
-that frees the place for the waitlist.
+through the notifier (each in their own language at the chat they used last, queued in the job's
+transaction), each with «I can't come» that frees the place for the waitlist.
 
 A reminder is claimed by setting its time on the sign-up in the same transaction that queues the
 message (one UPDATE ... RETURNING per kind), so running the job twice, or after a crash, sends
@@ -10,28 +10,21 @@ marked at sign-up (storage.events.plan_reminders)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from handlers.events.buttons import EventPress
 from handlers.events.texts import map_link, place, when
 from handlers.i18n import Translator
-from handlers.services import GEO
+from handlers.services import GEO, GeoService
 from handlers.types import Choice, Reply
-from jobs.base import JobContext
+from jobs.base import Job, JobContext
 from storage.events import Event, EventSignup, EventStatus, SignupStatus
-from storage.models import OutboxMessage
-from storage.users import latest_addresses
 
-NAME = "event_reminders"
-HELP = "remind volunteers of their cleanup events 24 hours and 2 hours before the start"
 EVERY_MINUTES = 5
-
-
-def trigger(settings) -> IntervalTrigger:
-    return IntervalTrigger(minutes=EVERY_MINUTES)
 
 
 async def run(job: JobContext) -> str:
@@ -42,7 +35,7 @@ async def run(job: JobContext) -> str:
     return f"sent {day} reminders 24 h before and {two_hours} reminders 2 h before"
 
 
-async def remind(job: JobContext, now, ahead: timedelta, column, also=None) -> int:
+async def remind(job: JobContext, now: datetime, ahead: timedelta, column, also=None) -> int:
     values = {column: now}
     if also is not None:
         values[also] = func.coalesce(also, now)
@@ -63,26 +56,12 @@ async def remind(job: JobContext, now, ahead: timedelta, column, also=None) -> i
         events = {
             e.id: e for e in await session.scalars(select(Event).where(Event.id.in_({event for _u, event in claimed})))
         }
-        addresses = await latest_addresses(session, [user for user, _e in claimed])
-        messages: dict[tuple[int, str | None], dict] = {}  # one text per event and language
-        rows = []
-        for user_id, event_id in claimed:
-            address = addresses.get(user_id)
-            if address is None:
-                continue  # the person used /forget
-            channel, chat_id, language = address
-            key = (event_id, language)
-            if key not in messages:
-                messages[key] = reminder(job.tr(language), job.services[GEO], events[event_id], ahead).to_json()
-            rows.append(
-                {"channel": channel, "chat_id": chat_id, "payload": messages[key], "created_at": now, "next_attempt_at": now}
-            )
-        for start in range(0, len(rows), 5000):
-            await session.execute(insert(OutboxMessage), rows[start : start + 5000])
-    return len(rows)
+        build = partial(reminder, geo=job.services[GEO], events=events, ahead=ahead)
+        return await job.notifier(session, now).to_users([(user, event) for user, event in claimed], build)
 
 
-def reminder(tr: Translator, geo, event: Event, ahead: timedelta) -> Reply:
+def reminder(tr: Translator, event_id: int, *, geo: GeoService, events: dict[int, Event], ahead: timedelta) -> Reply:
+    event = events[event_id]
     if ahead <= timedelta(hours=2):
         head = tr._("⏰ In 2 hours: «{title}», {when}.", title=event.title, when=when(tr, event))
     else:
@@ -98,3 +77,13 @@ def reminder(tr: Translator, geo, event: Event, ahead: timedelta) -> Reply:
         kind="reminder",
         template_vars={"1": event.title, "2": when(tr, event), "3": where},
     )
+
+
+JOBS = [
+    Job(
+        "event_reminders",
+        "remind volunteers of their cleanup events 24 hours and 2 hours before the start",
+        lambda settings: IntervalTrigger(minutes=EVERY_MINUTES),
+        run,
+    )
+]

@@ -16,7 +16,7 @@ KIND = "event"  # Reply.kind of the messages the bot starts about an event (What
 
 
 async def tell(ctx: Ctx, user_id: int | None, build: Callable[[Translator], Reply]) -> bool:
-    return await ctx.notify_user(user_id, build) if user_id is not None else False
+    return await ctx.notifier.to_user(user_id, build) if user_id is not None else False
 
 
 async def tell_people(

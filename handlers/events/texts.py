@@ -7,7 +7,7 @@ from babel.dates import format_skeleton, format_time
 from babel.numbers import format_decimal
 
 from handlers.i18n import KZ_TZ, Translator
-from handlers.reports.labels import area_name
+from handlers.places import area_name
 from handlers.services import GeoService
 from storage.events import Event, EventSignup, SignupStatus
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from jobs.base import run_job
+from bot.scheduler import run_job
 from storage.models import OutboxMessage
 from tests.events.support import make_event, statuses
 from tests.support.chat import Chat, texts
