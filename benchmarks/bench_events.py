@@ -6,8 +6,8 @@
    against the baseline of the same run that loads every upcoming event and sorts them all by
    geodesic distance. The two must return the same page.
 2. The reminder job with M sign-ups due (default 50,000): seconds, and a second run that must send
-   nothing; against the baseline of looking up each person's address one by one (two queries a
-   person, as a per-person notifier does), measured on the first 2,000 of them and scaled up.
+   nothing; against the baseline of looking up each person's address one by one (a query a
+   person, as `Notifier.to_user` does), measured on the first 2,000 of them and scaled up.
 
     python benchmarks/bench_events.py [--events 10000] [--signups 50000] [--database-url postgresql+asyncpg://...]
 """

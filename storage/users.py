@@ -25,14 +25,7 @@ async def latest_address(
     longer be reached (no identity left, e.g. after /forget)."""
     if user_id is None:
         return None
-    user = await session.get(User, user_id)
-    if user is None:
-        return None
-    identities = (await session.scalars(select(Identity).where(Identity.user_id == user_id))).all()
-    if not identities:
-        return None
-    latest = max(identities, key=lambda i: (i.last_inbound_at or i.created_at))
-    return latest.channel, latest.chat_id, user.language
+    return (await latest_addresses(session, [user_id])).get(user_id)
 
 
 async def latest_addresses(
