@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from storage.events import Event, EventOrganiser
@@ -168,3 +169,33 @@ async def test_subscribers_told_csv_and_message_all(app) -> None:
     sent = await olga.send("Meet at the bridge, 9:50.")
     assert "Sent to 2 participants" in texts(sent)
     assert "Meet at the bridge" in fan.last.text and "От организатора" in fan.last.text
+
+
+ORGANISER_LANGS = [
+    # language, menu, create, skip, create button, created, past, places hint
+    ("Қазақша", "Сенбіліктер", "Сенбілік құру", "Өткізіп жіберу", "Сенбілікті құру", "Сенбілік құрылды", "өтіп кетті", "бүтін сан"),
+    ("Русский", "Субботники", "Создать субботник", "Пропустить", "Создать субботник", "Субботник создан", "уже прошло", "целым числом"),
+    ("English", "Cleanup events", "Create a cleanup event", "Skip", "Create the event", "is created", "in the past", "whole number"),
+]
+
+
+@pytest.mark.parametrize("lang", ORGANISER_LANGS, ids=["kk", "ru", "en"])
+async def test_create_in_each_language(app, lang) -> None:
+    language, menu, create, skip, create_button, created, past, places = lang
+    admin = Chat(app, "admin")
+    await admin.onboard(language)
+    await admin.click(menu)
+    await admin.click(create)
+    await admin.send("Есіл жағалауы")
+    await admin.send("Қоқыс жинаймыз.")
+    await admin.location(*MEETING)
+    assert past in texts(await admin.send("01.01.2026 10:00"))
+    await admin.send("05.06.2026 10:00")
+    await admin.send("13:00")
+    assert places in texts(await admin.send("0"))
+    await admin.send("3")
+    await admin.click(skip)
+    await admin.click(skip)
+    done = await admin.click(create_button)
+    assert created in texts(done)
+    assert (await count(app, Event)) == 1
