@@ -17,7 +17,7 @@ from handlers.router import Handler, Router
 from storage.events import Event
 
 HOME_SCREENS: dict[str, Handler] = {
-    "region": lambda ctx: _sync(browse.ask_region, ctx),
+    "region": browse.ask_region,
     "list": lambda ctx: browse.show_list(ctx, int(ctx.data.get("offset", 0))),
     "mine": my_events.show_my_events,
     "create": create.start_create,
@@ -29,10 +29,6 @@ ADMIN_VERBS = {
     "edit": edit.ask_edit,
     "invite": invite.send_invitation,
 }
-
-
-async def _sync(function, ctx: Ctx) -> None:
-    function(ctx)
 
 
 def screen(handler: Handler) -> Handler:

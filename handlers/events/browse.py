@@ -44,7 +44,7 @@ async def on_home(ctx: Ctx) -> None:
     ctx.reprompt(ctx._("Please share your location or choose one of the options below."))
 
 
-def ask_region(ctx: Ctx) -> None:
+async def ask_region(ctx: Ctx) -> None:
     geo = ctx.service(GEO)
     ctx.ask(
         "events.region",
