@@ -5,7 +5,7 @@ unknown. Messages are queued in the caller's transaction through `queue`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from storage.users import latest_address, latest_addresses
 
 K = TypeVar("K", bound=Hashable)
 Queue = Callable[[str, str, Reply], None]  # (channel, chat_id, reply): into the caller's transaction
+QueueMany = Callable[[list[tuple[str, str, Reply]]], Awaitable[None]]  # the same for a batch
 
 
 class Notifier:
@@ -25,11 +26,13 @@ class Notifier:
         translators: Mapping[str, Translator],
         fallback_language: str,
         queue: Queue,
+        queue_many: QueueMany | None = None,
     ) -> None:
         self.session = session
         self.translators = translators
         self.fallback = translators[fallback_language]
         self.queue = queue
+        self.queue_many = queue_many
         # People left unreached because no identity is left (they used /forget): a job reports it.
         self.unreachable = 0
 
@@ -58,7 +61,7 @@ class Notifier:
         counted as unreachable."""
         addresses = await latest_addresses(self.session, [user_id for user_id, _key in recipients])
         built: dict[tuple[K, str | None], Reply] = {}
-        reached = 0
+        messages: list[tuple[str, str, Reply]] = []
         for user_id, key in recipients:
             address = addresses.get(user_id)
             if address is None:
@@ -67,6 +70,10 @@ class Notifier:
             channel, chat_id, language = address
             if (key, language) not in built:
                 built[key, language] = build(self.translator(language), key)
-            self.queue(channel, chat_id, built[key, language])
-            reached += 1
-        return reached
+            messages.append((channel, chat_id, built[key, language]))
+        if self.queue_many is not None:
+            await self.queue_many(messages)
+        else:
+            for message in messages:
+                self.queue(*message)
+        return len(messages)
