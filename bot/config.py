@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot import logsafe
 from storage.users import parse_account
 
 
@@ -70,6 +71,15 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
         return value
+
+    def model_post_init(self, _context: object) -> None:
+        """Whatever holds a secret came through here: from now on no log line shows it."""
+        sid, token = self.TWILIO_ACCOUNT_SID, self.TWILIO_AUTH_TOKEN
+        logsafe.protect(
+            self.BOT_TOKEN,
+            token,
+            logsafe.basic_credentials(sid, token) if sid and token else None,
+        )
 
     @property
     def twilio_enabled(self) -> bool:

@@ -9,7 +9,6 @@ auth token), images only, within the size limit.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
@@ -19,6 +18,7 @@ from urllib.parse import quote
 
 import aiohttp
 
+from bot import logsafe
 from bot.channels.base import media_file
 from handlers.context import MediaUnavailable
 from handlers.types import Document, MediaRef
@@ -80,7 +80,7 @@ class MediaLinks:
 
 def basic_auth(login: str, password: str) -> str:
     """An Authorization header value. aiohttp drops it when Twilio redirects to its media CDN."""
-    return "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
+    return "Basic " + logsafe.basic_credentials(login, password)
 
 
 async def download_image(
