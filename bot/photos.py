@@ -173,9 +173,12 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 
 
 def _jpeg(image: Image.Image) -> bytes:
-    """Saved with no exif, icc or comment: nothing of the original file's metadata survives."""
+    """Saved with no exif, xmp, icc or comment: nothing of the original file's metadata survives.
+    Pillow writes a JPEG comment (and may write other segments) from `image.info`, which copies,
+    resizes and `exif_transpose` carry over from the original file: so it is emptied first."""
+    image.info = {}
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, exif=b"", icc_profile=None)
     return out.getvalue()
 
 
