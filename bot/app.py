@@ -19,8 +19,10 @@ from bot.i18n import translators
 from bot.outbox import OutboxSender
 from handlers import build_router
 from handlers.engine import Engine
+from handlers.services import LIMITS, UsageLimits
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
+from storage.limits import stored_salt
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,14 @@ def build_services(settings: Settings) -> dict[str, Any]:
     if settings.GEOCODING_ENABLED:
         services["geocoder"] = NominatimGeocoder(settings.GEOCODING_USER_AGENT)
     return services
+
+
+async def usage_limits(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> UsageLimits:
+    salt = settings.IDENTITY_SALT
+    if not salt:
+        async with sessions() as session, session.begin():
+            salt = await stored_salt(session)
+    return UsageLimits(salt, settings.REPORTS_PER_DAY, settings.DUPLICATE_CHECKS_PER_DAY)
 
 
 @dataclass
@@ -64,6 +74,7 @@ async def create_app(
     db = create_engine(settings.DATABASE_URL)
     sessions = session_factory(db)
     router = build_router(build_services(settings))
+    router.services[LIMITS] = await usage_limits(settings, sessions)
     engine = Engine(sessions, router, translators(), is_admin=settings.is_admin, clock=clock)
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)

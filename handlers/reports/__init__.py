@@ -27,7 +27,7 @@ from handlers.reports.draft import DISCARD, advance, draft_step, load_draft, sav
 from handlers.reports.duplicates import on_duplicate
 from handlers.reports.location import on_location, on_region
 from handlers.reports.photos import on_photo
-from handlers.reports.send import ANOTHER, DAILY_LIMIT, MY_REPORTS, flood_text, on_confirm, sent_today
+from handlers.reports.send import ANOTHER, MY_REPORTS, flood_text, on_confirm, over_daily_limit
 from handlers.router import Router
 from handlers.start import show_menu
 from handlers.types import Choice
@@ -54,7 +54,7 @@ def register(router: Router) -> None:
 
 # --- entry ----------------------------------------------------------------------------------------
 async def start_report(ctx: Ctx) -> None:
-    if await sent_today(ctx) >= DAILY_LIMIT:
+    if await over_daily_limit(ctx):
         await show_menu(ctx, flood_text(ctx))
         return
     draft = await load_draft(ctx)

@@ -1,6 +1,6 @@
 """"Is it this report?": before the details, the draft is compared with the open reports.
 
-An open report within 50 m, or one of the region's with a near-identical photo, is shown; if the
+An open report within 50 m, or one of the region's with a near-identical photo, is described; if the
 citizen says it is the same dump, their photos join it (and count as a confirmation) instead of
 becoming a second report of one dump.
 """
@@ -19,6 +19,7 @@ from handlers.reports.labels import waste_names
 from handlers.services import GEO, PHOTOS, GeoService, PhotoService
 from handlers.reports.send import add_photos, ask_sent
 from handlers.types import Choice
+from handlers.usage import DUPLICATE_CHECK, count_use, limits, used_today
 from storage.reports import OPEN_STATUSES, Report, ReportConfirmation, ReportPhoto
 
 DUPLICATE_RADIUS_M = 50.0
@@ -30,8 +31,13 @@ SAME, DIFFERENT = "dup:same", "dup:different"
 
 @asks("report.duplicate")
 async def _check_duplicates(ctx: Ctx, data: dict[str, Any]) -> None:
-    """Ask "is it the same dump?" if a candidate is found; otherwise move on without asking."""
-    found = await find_duplicate(ctx, data)
+    """Ask "is it the same dump?" if a candidate is found; otherwise move on without asking.
+    The question shows the other report's place, waste and date, never its photo (someone else's
+    picture); past the day's number of questions a person may see, the report goes on as new
+    (moderators still merge duplicates), so probing many points reveals little."""
+    found = None
+    if await used_today(ctx, DUPLICATE_CHECK) < limits(ctx).duplicate_checks_per_day:
+        found = await find_duplicate(ctx, data)
     if found is None:
         data["duplicate_checked"] = True
         await save_and_advance(ctx, data)
@@ -39,6 +45,7 @@ async def _check_duplicates(ctx: Ctx, data: dict[str, Any]) -> None:
     report, distance = found
     data["duplicate_of"] = report.id
     await save_draft(ctx, data)
+    await count_use(ctx, DUPLICATE_CHECK)
     lines = [
         ctx._(
             "This dump may already be reported: {code} of {date}, {place}.",
@@ -59,7 +66,6 @@ async def _check_duplicates(ctx: Ctx, data: dict[str, Any]) -> None:
             Choice(SAME, ctx._("✅ Yes, the same dump")),
             Choice(DIFFERENT, ctx._("➕ No, another dump")),
         ],
-        photo_path=report.photos[0].path if report.photos else None,
     )
 
 

@@ -7,21 +7,17 @@ draft's photos go to a report and the same closing question follows.
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
-
 from handlers.context import Ctx
-from handlers.i18n import KZ_TZ
 from handlers.reports.my_reports import place_name
 from handlers.reports.draft import DISCARD, asks, draft_data, drop_draft
 from handlers.reports.labels import size_name, waste_names
 from handlers.start import show_menu
 from handlers.types import Choice
+from handlers.usage import REPORT, count_use, limits, used_today
 from storage.reports import LocationSource, Report, ReportPhoto, ReportStatus, ReportStatusChange
 
-DAILY_LIMIT = 10  # reports per citizen per day (Kazakhstan's calendar day)
 SEND, MY_REPORTS, ANOTHER = "send", "my_reports", "another"
 
 
@@ -58,7 +54,7 @@ async def on_confirm(ctx: Ctx) -> None:
     if data is None:  # already sent (a second press that reached this step)
         await show_menu(ctx, ctx._("This report has already been sent; nothing more to do."))
         return
-    if await sent_today(ctx) >= DAILY_LIMIT:
+    if await over_daily_limit(ctx):
         await show_menu(ctx, flood_text(ctx))
         return
     report = await create_report(ctx, data)
@@ -102,6 +98,7 @@ async def create_report(ctx: Ctx, data: dict[str, Any]) -> Report:
     )
     ctx.session.add(report)
     await ctx.session.flush()
+    await count_use(ctx, REPORT)
     return report
 
 
@@ -142,18 +139,9 @@ def ask_sent(ctx: Ctx, text: str) -> None:
 
 
 # --- anti-flood -----------------------------------------------------------------------------------
-def _day_start(now: datetime) -> datetime:
-    local = now.astimezone(KZ_TZ)
-    return datetime.combine(local.date(), time(0), tzinfo=KZ_TZ)
-
-
-async def sent_today(ctx: Ctx) -> int:
-    count = await ctx.session.scalar(
-        select(func.count(Report.id)).where(
-            Report.reporter_id == ctx.user.id, Report.created_at >= _day_start(ctx.now)
-        )
-    )
-    return int(count or 0)
+async def over_daily_limit(ctx: Ctx) -> bool:
+    """Reports per person per day (Kazakhstan's calendar day), counted across /forget."""
+    return await used_today(ctx, REPORT) >= limits(ctx).reports_per_day
 
 
 def flood_text(ctx: Ctx) -> str:
@@ -162,5 +150,5 @@ def flood_text(ctx: Ctx) -> str:
         "your care! Please come back tomorrow.",
         "You have sent {n} reports today, the most one person can send in a day. Thank you for "
         "your care! Please come back tomorrow.",
-        DAILY_LIMIT,
+        limits(ctx).reports_per_day,
     )
