@@ -17,6 +17,7 @@ from bot.geocode import NominatimGeocoder
 from bot.photos import PhotoStore
 from bot.i18n import translators
 from bot.outbox import OutboxSender
+from bot.ratelimit import InputLimiter
 from handlers import build_router
 from handlers.engine import Engine
 from handlers.services import LIMITS, UsageLimits
@@ -76,6 +77,7 @@ async def create_app(
     router = build_router(build_services(settings))
     router.services[LIMITS] = await usage_limits(settings, sessions)
     engine = Engine(sessions, router, translators(), is_admin=settings.is_admin, clock=clock)
+    engine.admit = InputLimiter(settings.INPUTS_PER_MINUTE)
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)

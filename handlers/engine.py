@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -37,6 +38,15 @@ MediaFetcher = Callable[[MediaRef, int], Awaitable[bytes]]
 MAX_TEXT = 4000  # longer input is cut here before any step sees it
 
 
+class Admission(Enum):
+    """What the input limit (`Engine.admit`) says of one input: run the step, warn once, or
+    drop it with no answer at all (each answer of a flood would be a paid message)."""
+
+    RUN = "run"
+    WARN = "warn"
+    DROP = "drop"
+
+
 class Engine:
     def __init__(
         self,
@@ -54,6 +64,8 @@ class Engine:
         self.clock = clock
         self.media_fetchers: dict[str, MediaFetcher] = {}
         self.after_commit: list[Callable[[], None]] = []  # e.g. wake the outbox sender
+        # The per-person input limit (bot.ratelimit.InputLimiter); None: no limit.
+        self.admit: Callable[[Incoming, datetime], Admission] | None = None
 
     # --- inbox ---------------------------------------------------------------------------------
     async def store(self, incomings: Sequence[Incoming]) -> None:
@@ -132,6 +144,18 @@ class Engine:
     async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> None:
         now = self.clock()
         user, identity = await self._user_for(session, incoming, now)
+        admission = self.admit(incoming, now) if self.admit else Admission.RUN
+        if admission is not Admission.RUN:
+            if admission is Admission.WARN:
+                tr = self.translator_for(user, incoming)
+                warning = Reply(
+                    text=tr._(
+                        "You are sending messages too fast. I will not answer for a minute; "
+                        "then please go on more slowly."
+                    )
+                )
+                self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now)
+            return
         if not incoming.is_group:
             await _release_held(session, incoming, now)
         state_row = await session.get(
