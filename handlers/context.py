@@ -56,6 +56,7 @@ class Ctx:
     choice: str | None = None
     media: Media = field(default_factory=Media)
     outbox: list[tuple[str, str, Reply]] = field(default_factory=list)
+    drop_state: bool = False  # /forget: the engine deletes this chat's state instead of saving it
 
     # --- language -------------------------------------------------------------------------
     def _(self, message: str, /, **params: object) -> str:

@@ -178,8 +178,11 @@ class Engine:
             media=media,
         )
         await self._dispatch(ctx)
-        state_row.state = ctx.state
-        state_row.updated_at = now
+        if ctx.drop_state:
+            await _drop_state(session, state_row)
+        else:
+            state_row.state = ctx.state
+            state_row.updated_at = now
         self._write_outbox(session, ctx.outbox, now)
 
     def translator_for(self, user: User, incoming: Incoming) -> Translator:
@@ -357,6 +360,13 @@ async def _release_held(session: AsyncSession, incoming: Incoming, now: datetime
         )
         .values(status=OutboxStatus.PENDING, next_attempt_at=now)
     )
+
+
+async def _drop_state(session: AsyncSession, state_row: ConversationState) -> None:
+    if state_row in session.new:
+        session.expunge(state_row)
+    else:
+        await session.delete(state_row)
 
 
 def typed_choice(text: str, choices: list[list[str]]) -> str | None:

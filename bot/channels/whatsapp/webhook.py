@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
 
 from aiohttp import web
 from sqlalchemy import or_, update
@@ -22,6 +23,7 @@ from bot.channels.whatsapp.channel import STATUS_ROUTE, WhatsAppChannel
 from bot.channels.whatsapp.inbound import NAME, InvalidUpdate, parse_incoming
 from bot.channels.whatsapp.media import MEDIA_ROUTE
 from bot.inbox import ChatQueues
+from handlers.context import Ctx
 from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -104,10 +106,27 @@ class WhatsAppWebhook:
 
     # --- outgoing media ----------------------------------------------------------------------
     async def media(self, request: web.Request) -> web.StreamResponse:
-        path = self.channel.links.resolve(request.match_info["path"], request.match_info["signature"])
+        relative = request.match_info["path"]
+        path = self.channel.links.resolve(relative, request.match_info["signature"])
         if path is None:
             raise web.HTTPNotFound()
-        return web.FileResponse(path)
+        if not self.channel.links.is_document(relative):
+            return web.FileResponse(path)
+        # A document (a /mydata copy) is served once: Twilio fetched it, it leaves the disk.
+        try:
+            data = path.read_bytes()
+            path.unlink()
+            path.parent.rmdir()
+        except OSError:  # fetched twice at once: the other request has it
+            raise web.HTTPNotFound() from None
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return web.Response(body=data, content_type=content_type)
+
+    async def erase_documents(self, ctx: Ctx) -> None:
+        """/forget (an eraser of the router): documents still waiting for Twilio go."""
+        for identity in ctx.user.identities:
+            if identity.channel == NAME:
+                self.channel.links.discard_chat(identity.chat_id)
 
 
 WHATSAPP_KEY = web.AppKey("whatsapp", WhatsAppWebhook)
@@ -118,6 +137,7 @@ def setup_whatsapp(web_app: web.Application, app: App) -> None:
     channel = WhatsAppChannel(app.settings, app.sessions, clock=app.engine.clock)
     app.add_channel(channel)
     hook = web_app[WHATSAPP_KEY] = WhatsAppWebhook(app, channel)
+    app.engine.router.erasers.append(hook.erase_documents)
     web_app.router.add_post(WEBHOOK_ROUTE, hook.incoming)
     web_app.router.add_post(STATUS_ROUTE, hook.status)
     web_app.router.add_get(MEDIA_ROUTE + "/{signature}/{path:.+}", hook.media)
