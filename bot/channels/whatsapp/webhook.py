@@ -23,6 +23,7 @@ from bot.channels.whatsapp.channel import STATUS_ROUTE, WhatsAppChannel
 from bot.channels.whatsapp.inbound import NAME, InvalidUpdate, parse_incoming
 from bot.channels.whatsapp.media import MEDIA_ROUTE
 from bot.inbox import ChatQueues
+from bot.web import SIGNED_PATHS
 from handlers.context import Ctx
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -52,7 +53,10 @@ class WhatsAppWebhook:
         return self.validator.validate(base + request.path_qs, form, signature)
 
     async def _signed_form(self, request: web.Request) -> dict[str, str]:
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (UnicodeDecodeError, LookupError, ValueError):  # not UTF-8, charset=nope, ...
+            raise web.HTTPBadRequest(text="malformed form") from None
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         if len(fields) != len(form) or not self._signed(request, fields):
             log.warning("refused unsigned or wrongly signed request to %s from %s", request.path, request.remote)
@@ -140,6 +144,7 @@ def setup_whatsapp(web_app: web.Application, app: App) -> None:
     app.engine.router.erasers.append(hook.erase_documents)
     web_app.router.add_post(WEBHOOK_ROUTE, hook.incoming)
     web_app.router.add_post(STATUS_ROUTE, hook.status)
+    web_app[SIGNED_PATHS].update({WEBHOOK_ROUTE, STATUS_ROUTE})
     web_app.router.add_get(MEDIA_ROUTE + "/{signature}/{path:.+}", hook.media)
 
     async def on_startup(_: web.Application) -> None:
