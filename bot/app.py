@@ -23,6 +23,7 @@ from handlers.engine import Engine
 from handlers.services import LIMITS, UsageLimits
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
+from storage.files import private_dir
 from storage.limits import stored_salt
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def build_services(settings: Settings) -> dict[str, Any]:
     """What flows may use besides the database, by name (see `Ctx.service`)."""
-    settings.MEDIA_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.MEDIA_DIR)
     services: dict[str, Any] = {
         "settings": settings,
         "media_dir": settings.MEDIA_DIR,

@@ -17,6 +17,7 @@ from handlers.types import Reply
 from jobs.base import JobContext
 from jobs.digest_map import draw_region_map
 from storage.db import insert_ignoring_conflicts
+from storage.files import private_dir, write_private
 from storage.moderation import JobRun, ReportTriage, all_chats
 from storage.reports import OPEN_STATUSES, Report, ReportStatus
 
@@ -69,8 +70,8 @@ async def run(job: JobContext) -> str:
                 )
             ).all()
             picture = f"digests/{region}-{day}.png"
-            (media_dir / "digests").mkdir(parents=True, exist_ok=True)
-            (media_dir / picture).write_bytes(draw_region_map(region, [(lat, lon) for lat, lon in points]))
+            private_dir(media_dir / "digests")
+            write_private(media_dir / picture, draw_region_map(region, [(lat, lon) for lat, lon in points]))
             for channel, chat_id, language in destinations:
                 tr = job.tr(language)
                 lines = [tr._("📊 Daily digest: {region}, {date}", region=geo.regions[region].name(tr.language), date=tr.date(now))]
