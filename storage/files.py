@@ -8,6 +8,8 @@ from pathlib import Path
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+# Documents written under MEDIA_DIR for a messenger to fetch (WhatsApp's /mydata copies).
+OUTGOING_DIR = "whatsapp-outgoing"
 
 
 def private_dir(path: Path) -> Path:

@@ -28,10 +28,9 @@ from bot import logsafe
 from bot.channels.base import media_file
 from handlers.context import MediaUnavailable
 from handlers.types import Document, MediaRef
-from storage.files import delete_older_than, private_dir, write_private
+from storage.files import OUTGOING_DIR, delete_older_than, private_dir, write_private
 
 MEDIA_ROUTE = "/whatsapp/media"
-OUTGOING_DIR = "whatsapp-outgoing"  # documents written under MEDIA_DIR so that Twilio can fetch them
 # Twilio fetches media as it accepts the message; a /mydata export must not stay on disk after that.
 OUTGOING_TTL_SECONDS = 3600
 URL_TTL_SECONDS = 3600  # a media URL is made right before the send; Twilio fetches it at once
