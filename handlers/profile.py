@@ -96,8 +96,9 @@ async def ask_forget(ctx: Ctx) -> None:
     ctx.ask(
         "profile.forget",
         ctx._(
-            "Delete your personal data? Your name, language, accounts and consent will be erased. "
-            "Your reports stay, without any link to you. This cannot be undone."
+            "Delete your personal data? Your name, language, accounts, consent and our messages will "
+            "be erased. Your reports stay, without your comments and without any link to you. This "
+            "cannot be undone."
         ),
         [Choice(CONFIRM_FORGET, ctx._("🗑 Yes, delete my data"))],
     )
