@@ -51,7 +51,7 @@ FLOOD = [
 async def test_too_many_inputs_a_minute_get_one_warning_then_silence(app, clock, language, warning) -> None:
     limit = 8
     app.engine.admit = InputLimiter(limit)
-    chat = Chat(app, "flooder")
+    chat = Chat(app, "flooder", channel="telegram")
     await chat.onboard(language)  # 3 inputs
     for _ in range(limit - 3):
         assert await chat.send("/help")  # still answered
@@ -61,6 +61,10 @@ async def test_too_many_inputs_a_minute_get_one_warning_then_silence(app, clock,
         assert await chat.send("/help") == []  # no message out per excess input
     clock.advance(minutes=1)
     assert warning not in texts(await chat.send("/help"))
+
+    local = Chat(app, "local")  # the console trial chat is not limited
+    for _ in range(limit + 5):
+        assert warning not in texts(await local.send("/help"))
 
 
 async def test_whatsapp_flood_costs_one_warning(whatsapp_flood) -> None:
