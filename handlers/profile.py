@@ -123,10 +123,10 @@ async def forget_user(ctx: Ctx) -> None:
         await erase(ctx)
     user = ctx.user
     here = (ctx.incoming.channel, ctx.incoming.chat_id)
-    for identity in user.identities:
-        chat = (identity.channel, identity.chat_id)
+    chats = {(identity.channel, identity.chat_id) for identity in user.identities}
+    for chat in chats:
         await erase_chat(ctx.session, *chat, keep_state=chat == here)
-    ctx.drop_state = True
+    ctx.drop_state = here in chats  # not a group's state, when /forget was sent in a group
     await ctx.session.execute(delete(Identity).where(Identity.user_id == user.id))
     user.display_name = None
     user.language = None
