@@ -61,7 +61,9 @@ class WhatsAppWebhook:
         if len(fields) != len(form) or not self._signed(request, fields):
             log.warning("refused unsigned or wrongly signed request to %s from %s", request.path, request.remote)
             raise web.HTTPForbidden(text="invalid signature")
-        return fields
+        # A NUL character can be neither stored in PostgreSQL's text nor JSONB: it would be a 500
+        # (and Twilio retrying the same message for ever).
+        return {k: v.replace("\x00", "") for k, v in fields.items()}
 
     # --- incoming messages --------------------------------------------------------------------
     async def incoming(self, request: web.Request) -> web.Response:
