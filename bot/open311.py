@@ -30,6 +30,7 @@ from storage.reports import (
     ReportStatus,
     parse_report_code,
     public_point,
+    report_code,
 )
 
 SERVICE_CODE = "illegal-dump"
@@ -59,8 +60,15 @@ MAX_PAGE_SIZE = 1000
 MAX_PAGE = 10_000
 CACHE_SECONDS = 60
 CACHE_ENTRIES = 256
-DB_CONCURRENCY = 2
+DB_CONCURRENCY = 1
 OLDEST, NEWEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
+PUBLIC_COLUMNS = (
+    Report.id, Report.status, Report.region_code, Report.district_pcode, Report.latitude,
+    Report.longitude, Report.waste_types, Report.size, Report.confirmations_count,
+    Report.created_at, Report.updated_at,
+)  # fmt: skip
 
 
 class BadRequest(ValueError):
@@ -190,7 +198,7 @@ class Open311:
         if start is None and end is None:
             start = self.bot_app.engine.clock() - timedelta(days=DEFAULT_DAYS)
         select_reports = (
-            select(Report)
+            select(*PUBLIC_COLUMNS)  # columns, not ORM objects: no photos nor history loaded
             .where(Report.status.in_(PUBLISHED_STATUSES))
             .order_by(Report.created_at.desc(), Report.id.desc())
             .offset((query.page - 1) * query.page_size)
@@ -205,7 +213,12 @@ class Open311:
         elif query.statuses == {"closed"}:
             select_reports = select_reports.where(Report.status.not_in(OPEN_STATUSES))
         async with self.bot_app.sessions() as session:
-            reports = (await session.scalars(select_reports)).all()
+            reports = (await session.execute(select_reports)).all()
+        # Encoding a thousand rows takes a while: in a thread, the event loop (and with it the
+        # WhatsApp webhook) goes on meanwhile.
+        return await asyncio.to_thread(self._encode, reports)
+
+    def _encode(self, reports) -> bytes:
         return json.dumps([self.as_request(r) for r in reports]).encode()
 
     async def request(self, request: web.Request) -> web.Response:
@@ -223,7 +236,8 @@ class Open311:
         if report is None or report.status not in PUBLISHED_STATUSES:
             return b"[]"
         return json.dumps([self.as_request(report)]).encode()
-    def as_request(self, report: Report) -> dict[str, Any]:
+    def as_request(self, report) -> dict[str, Any]:
+        """A report (or a row of PUBLIC_COLUMNS) as a GeoReport v2 service request."""
         region = self.geo.regions.get(report.region_code) if self.geo else None
         district = (
             self.geo.districts.get(report.district_pcode) if self.geo and report.district_pcode else None
@@ -236,7 +250,7 @@ class Open311:
             details.append(f"confirmed by {report.confirmations_count} other citizen(s)")
         point = public_point(report.status, report.latitude, report.longitude)
         return {
-            "service_request_id": report.code,
+            "service_request_id": report_code(report.id),
             "status": "open" if report.status in OPEN_STATUSES else "closed",
             "status_notes": STATUS_NOTES.get(ReportStatus(report.status), report.status),
             "service_name": SERVICE["service_name"],
