@@ -222,10 +222,11 @@ class Engine:
             if command is None:
                 ctx.reply(ctx._("I do not know this command. Send /help to see what I can do."))
                 return
-            if not consented and not command.allowed_without_consent(ctx):
+            use = command.use_for(incoming.args)
+            if not consented and not use.without_consent:
                 await self._ask_consent(ctx)
                 return
-            await command.handler(ctx)
+            await use.handler(ctx)
             return
 
         pressed = incoming.choice if incoming.kind is Kind.CHOICE else None
@@ -237,6 +238,13 @@ class Engine:
                 await self._ask_consent(ctx)
                 return
             ctx.choice = pressed
+            ctx.button = action.kind.parse(pressed)  # type: ignore[attr-defined]
+            if ctx.button is None:  # forged or malformed: the handler never sees it
+                log.warning("malformed button %r from %s/%s", pressed, incoming.channel, incoming.sender_id)
+                ctx.reply(ctx._("This button is no longer valid. Please use the buttons of the latest message."))
+                if not incoming.is_group:  # a moderators' group gets no private menu
+                    await self.router.commands["menu"].use_for("").handler(ctx)
+                return
             await action.handler(ctx)
             return
 
@@ -246,16 +254,16 @@ class Engine:
             await self._ask_consent(ctx)
             return
         if ctx.choice == MENU:
-            await self.router.commands["menu"].handler(ctx)
+            await self.router.commands["menu"].use_for("").handler(ctx)
             return
         if choice_problem:
-            ctx.reprompt(ctx._("That button belongs to an earlier message. Please use the latest one."))
+            ctx.reprompt(ctx._("This button is no longer valid. Please use the buttons of the latest message."))
             if not ctx.step:
-                await self.router.commands["menu"].handler(ctx)
+                await self.router.commands["menu"].use_for("").handler(ctx)
             return
         handler = self.router.steps.get(step or "")
         if handler is None:
-            await self.router.commands["menu"].handler(ctx)
+            await self.router.commands["menu"].use_for("").handler(ctx)
             return
         await handler(ctx)
 
@@ -299,7 +307,7 @@ class Engine:
         return None
 
     async def _ask_consent(self, ctx: Ctx) -> None:
-        await self.router.commands["start"].handler(ctx)
+        await self.router.commands["start"].use_for("").handler(ctx)
 
     def _write_outbox(
         self, session: AsyncSession, outbox: list[tuple[str, str, Reply]], now: datetime

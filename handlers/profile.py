@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import delete
 
+from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.i18n import LANGUAGE_NAMES, N_
 from handlers.router import Router
@@ -15,7 +18,15 @@ from storage.erasure import erase_chat
 from storage.models import Identity
 
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "Console"}
-DOWNLOAD, FORGET, CONFIRM_FORGET = "mydata", "forget", "forget:yes"
+
+
+@button("profile")
+@dataclass(frozen=True)
+class ProfileAction:
+    action: Literal["mydata", "forget", "forget_yes"]
+
+
+DOWNLOAD, FORGET, CONFIRM_FORGET = (ProfileAction("mydata"), ProfileAction("forget"), ProfileAction("forget_yes"))
 
 
 def register(router: Router) -> None:
@@ -49,17 +60,18 @@ async def show_profile(ctx: Ctx) -> None:
         "profile.main",
         "\n".join(lines),
         [
-            Choice(DOWNLOAD, ctx._("📄 Download my data")),
-            Choice(FORGET, ctx._("🗑 Delete my personal data")),
+            Choice(DOWNLOAD.id, ctx._("📄 Download my data")),
+            Choice(FORGET.id, ctx._("🗑 Delete my personal data")),
         ],
     )
 
 
 async def on_profile_choice(ctx: Ctx) -> None:
-    if ctx.choice == DOWNLOAD:
+    action = ProfileAction.parse(ctx.choice)
+    if action == DOWNLOAD:
         await send_my_data(ctx)
         await show_menu(ctx)
-    elif ctx.choice == FORGET:
+    elif action == FORGET:
         await ask_forget(ctx)
     else:
         ctx.reprompt(ctx._("Please choose one of the options below."))
@@ -100,12 +112,12 @@ async def ask_forget(ctx: Ctx) -> None:
             "be erased. Your reports stay, without your comments and without any link to you. This "
             "cannot be undone."
         ),
-        [Choice(CONFIRM_FORGET, ctx._("🗑 Yes, delete my data"))],
+        [Choice(CONFIRM_FORGET.id, ctx._("🗑 Yes, delete my data"))],
     )
 
 
 async def on_forget_answer(ctx: Ctx) -> None:
-    if ctx.choice != CONFIRM_FORGET:
+    if ProfileAction.parse(ctx.choice) != CONFIRM_FORGET:
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return
     farewell = ctx._("Your personal data has been deleted. Send /start if you want to begin again.")

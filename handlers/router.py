@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from handlers.buttons import SEPARATOR, prefix_of
+
 if TYPE_CHECKING:
     from handlers.context import Ctx
 
@@ -22,25 +24,42 @@ ProfileLines = Callable[["Ctx"], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True, slots=True)
-class Command:
-    name: str
-    handler: Handler
-    # /start, /help and /language work before consent; a function decides per use (`/report CODE`
-    # is moderators' work, `/report` alone a citizen's report, which needs consent).
-    without_consent: bool | Callable[[Ctx], bool] = False
+class CommandUse:
+    """One use of a command: `/report` alone, or `/report CODE` (with an argument)."""
 
-    def allowed_without_consent(self, ctx: Ctx) -> bool:
-        rule = self.without_consent
-        return rule(ctx) if callable(rule) else rule
+    handler: Handler
+    # /start, /help and /language work before consent, and so do moderators' commands.
+    without_consent: bool = False
+
+
+@dataclass(slots=True)
+class Command:
+    """A command and the rule on its argument, written here once: a command may register one use
+    without an argument and one with; `/report` starts a citizen's report while `/report CODE`
+    opens that report for its moderators. A command with one use gets every call, its argument
+    (if any) in `ctx.incoming.args`."""
+
+    name: str
+    bare: CommandUse | None = None
+    with_argument: CommandUse | None = None
+
+    def use_for(self, args: str) -> CommandUse:
+        if args.strip() and self.with_argument is not None:
+            return self.with_argument
+        use = self.bare or self.with_argument
+        assert use is not None  # a Command exists only once one use is registered
+        return use
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
     """Buttons that stay valid outside any conversation step: a report card in a moderator chat,
-    a status update's "dispute" button. Their choice id is "PREFIX:..."; the handler must check
-    everything the id claims (it is written by the client and can be forged or stale)."""
+    a status update's "dispute" button. `kind` is the button kind (handlers.buttons) whose prefix
+    the action owns; the engine decodes a press into `ctx.button` and answers a malformed one
+    itself. The handler must still check everything the typed value claims (it was written by the
+    client and can be forged or stale)."""
 
-    prefix: str
+    kind: type
     handler: Handler
     without_consent: bool = False
 
@@ -71,16 +90,24 @@ class Router:
     services: dict[str, Any] = field(default_factory=dict)
 
     def command(
-        self, name: str, *, without_consent: bool | Callable[[Ctx], bool] = False
+        self, name: str, *, argument: bool = False, without_consent: bool = False
     ) -> Callable[[Handler], Handler]:
+        """Register `/name` (or, with `argument=True`, `/name ARGUMENT`); each once."""
+
         def decorate(handler: Handler) -> Handler:
-            self.commands[name] = Command(name, handler, without_consent)
+            command = self.commands.setdefault(name, Command(name))
+            slot = "with_argument" if argument else "bare"
+            if getattr(command, slot) is not None:
+                raise ValueError(f"command /{name}{' ARGUMENT' if argument else ''} registered twice")
+            setattr(command, slot, CommandUse(handler, without_consent))
             return handler
 
         return decorate
 
     def menu_entry(self, entry_id: str, label: str, order: int) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
+            if self.menu_entry_by_id(entry_id) is not None:
+                raise ValueError(f"menu entry {entry_id} registered twice")
             self.menu.append(MenuEntry(entry_id, label, order, handler))
             self.menu.sort(key=lambda e: e.order)
             return handler
@@ -100,20 +127,22 @@ class Router:
 
         return decorate
 
-    def action(self, prefix: str, *, without_consent: bool = False) -> Callable[[Handler], Handler]:
-        """Handle pressed buttons whose id starts with "PREFIX:", whatever step the chat is at."""
+    def action(self, kind: type, *, without_consent: bool = False) -> Callable[[Handler], Handler]:
+        """Handle pressed buttons of `kind` (a handlers.buttons kind), whatever step the chat is at."""
+        prefix = getattr(kind, "prefix", None)
+        if prefix is None:
+            raise TypeError(f"{kind!r} is not a button kind (declare it with @button)")
 
         def decorate(handler: Handler) -> Handler:
             if prefix in self.actions:
                 raise ValueError(f"action {prefix} registered twice")
-            self.actions[prefix] = Action(prefix, handler, without_consent)
+            self.actions[prefix] = Action(kind, handler, without_consent)
             return handler
 
         return decorate
 
     def action_for(self, choice_id: str) -> Action | None:
-        prefix, sep, _rest = choice_id.partition(":")
-        return self.actions.get(prefix) if sep else None
+        return self.actions.get(prefix_of(choice_id)) if SEPARATOR in choice_id else None
 
     def personal_data(self, key: str, exporter: DataExporter, eraser: DataEraser | None = None) -> None:
         self.exporters[key] = exporter

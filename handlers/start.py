@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from handlers.buttons import MaxLen, button
 from handlers.context import Ctx
 from handlers.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from handlers.router import Router
 from handlers.types import Choice, Kind
 
-AGREE, DECLINE = "agree", "decline"
+
+@button("lang")
+@dataclass(frozen=True)
+class LanguagePick:
+    language: Literal["kk", "ru", "en"]
+
+
+@button("consent")
+@dataclass(frozen=True)
+class ConsentAnswer:
+    answer: Literal["agree", "decline"]
+
+
+@button("open")
+@dataclass(frozen=True)
+class MenuPick:
+    """An entry of the main menu, by the id its feature registered."""
+
+    entry: Annotated[str, MaxLen(24)]
+
+
+AGREE, DECLINE = ConsentAnswer("agree"), ConsentAnswer("decline")
 
 
 def register(router: Router) -> None:
@@ -24,7 +49,7 @@ def register(router: Router) -> None:
 
 
 def _language_choices() -> list[Choice]:
-    return [Choice(f"lang:{code}", LANGUAGE_NAMES[code]) for code in LANGUAGES]
+    return [Choice(LanguagePick(code).id, LANGUAGE_NAMES[code]) for code in LANGUAGES]  # type: ignore[arg-type]
 
 
 async def start(ctx: Ctx) -> None:
@@ -58,12 +83,11 @@ async def ask_language(ctx: Ctx) -> None:
 
 
 async def on_language(ctx: Ctx) -> None:
-    choice = ctx.choice or ""
-    language = choice.removeprefix("lang:")
-    if language not in LANGUAGES:
+    pick = LanguagePick.parse(ctx.choice)
+    if pick is None:
         ctx.reprompt(ctx._("Please choose one of the languages below."))
         return
-    ctx.set_language(language)
+    ctx.set_language(pick.language)
     ctx.end_flow()
     if ctx.user.consent_at is None:
         ask_consent(ctx)
@@ -84,17 +108,18 @@ def ask_consent(ctx: Ctx) -> None:
             "You can download your data with /mydata and delete it with /forget at any time.\n\n"
             "Do you give your consent to the processing of your personal data?"
         ),
-        [Choice(AGREE, ctx._("✅ I agree")), Choice(DECLINE, ctx._("✖️ I do not agree"))],
+        [Choice(AGREE.id, ctx._("✅ I agree")), Choice(DECLINE.id, ctx._("✖️ I do not agree"))],
         menu=False,
     )
 
 
 async def on_consent(ctx: Ctx) -> None:
-    if ctx.choice == AGREE:
+    answer = ConsentAnswer.parse(ctx.choice)
+    if answer == AGREE:
         ctx.user.consent_at = ctx.now
         ctx.end_flow()
         await show_menu(ctx, ctx._("Thank you! Here is the main menu."))
-    elif ctx.choice == DECLINE:
+    elif answer == DECLINE:
         ctx.end_flow()
         ctx.reply(
             ctx._(
@@ -111,7 +136,7 @@ async def show_menu(ctx: Ctx, text: str | None = None) -> None:
     if ctx.user.consent_at is None:
         await start(ctx)
         return
-    choices = [Choice(entry.id, ctx._(entry.label)) for entry in ctx.router.menu]
+    choices = [Choice(MenuPick(entry.id).id, ctx._(entry.label)) for entry in ctx.router.menu]
     question = ctx._("Main menu. What would you like to do?")
     ctx.ask("menu.main", text or question, choices, menu=False, repeat=question)
 
@@ -120,7 +145,8 @@ async def on_menu_choice(ctx: Ctx) -> None:
     if ctx.incoming.kind is Kind.PHOTO and ctx.router.menu_photo is not None:
         await ctx.router.menu_photo(ctx)
         return
-    entry = ctx.router.menu_entry_by_id(ctx.choice or "")
+    pick = MenuPick.parse(ctx.choice)
+    entry = ctx.router.menu_entry_by_id(pick.entry) if pick else None
     if entry is None:
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return

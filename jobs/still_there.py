@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from handlers.i18n import KZ_TZ
 from handlers.types import Choice, Reply
+from handlers.moderation.triage import StillTherePress
 from jobs.base import JobContext
 from storage.moderation import ReportTriage
 from storage.reports import Report, ReportStatus
@@ -60,8 +61,8 @@ async def run(job: JobContext) -> str:
                         code=report.code,
                     ),
                     choices=(
-                        Choice(f"still:{report.id}:photo", tr._("📸 Still there: send a new photo")),
-                        Choice(f"still:{report.id}:cleaned", tr._("✅ It has been cleaned")),
+                        Choice(StillTherePress(report.id, "photo").id, tr._("📸 Still there: send a new photo")),
+                        Choice(StillTherePress(report.id, "cleaned").id, tr._("✅ It has been cleaned")),
                     ),
                     kind="status_update",
                 ),

@@ -30,7 +30,7 @@ def test_piped_conversation_on_embedded_sqlite(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "  1. Қазақша" in out and "  3. English" in out
-    assert "Согласен" in out  # Russian was picked with "2"
+    assert "Даю согласие" in out  # Russian was picked with "2"
     assert "Главное меню" in out
     assert "Мой профиль" in out and "Имя: dana" in out
     assert "(usage: /location LAT LON" in out and "(no such file" in out

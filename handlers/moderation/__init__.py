@@ -1,7 +1,7 @@
 """Triage by moderators: confirm, reject with a reason, in progress, cleaned (with an "after"
 photo), another region, internal note; `/queue` and `/report CODE`.
 
-Report cards carry buttons "mod:VERB:ID[:ARG]" that work in any chat at any time (router
+Report cards carry `CardPress` buttons ("mod:VERB:ID[:ARG]") that work in any chat at any time (router
 actions), so each press re-checks the role for the report's region and the report's current
 status: a forged press is refused and logged, a stale one (the report moved on) changes nothing.
 The reporter is told every change in their own language, on the channel they used last."""
@@ -19,6 +19,8 @@ from handlers.reports.labels import status_name
 from handlers.services import GEO
 from handlers.router import Handler, Router
 from handlers.moderation.triage import (
+    CardPress,
+    DisputePress,
     CLEANABLE,
     CONFIRMABLE,
     REJECT_REASONS,
@@ -39,28 +41,13 @@ NOTE_LIMIT = 1000
 
 
 def register(router: Router) -> None:
-    router.action("mod", without_consent=True)(in_chat_language(on_press))
+    router.action(CardPress, without_consent=True)(in_chat_language(on_press))
     router.command("queue", without_consent=True)(in_chat_language(show_queue))
-    citizens_report = router.commands.get("report")  # "/report" alone starts a citizen's report
-    router.command("report", without_consent=lambda ctx: bool(ctx.incoming.args.strip()))(
-        report_command(in_chat_language(show_report), citizens_report.handler if citizens_report else None)
-    )
+    # "/report" alone is the citizens' "report a dump" (handlers.reports); with a code, this.
+    router.command("report", argument=True, without_consent=True)(in_chat_language(show_report))
     router.step("moderation.note", without_consent=True)(in_chat_language(on_note))
     router.step("moderation.after_photo", without_consent=True)(in_chat_language(on_after_photo))
     router.step("moderation.duplicate_of", without_consent=True)(in_chat_language(on_duplicate_of))
-
-
-def report_command(moderators: Handler, citizens: Handler | None) -> Handler:
-    """`/report CODE` shows a report to its moderators; `/report` alone stays the citizens'
-    "report a dump"."""
-
-    async def dispatch(ctx: Ctx) -> None:
-        if ctx.incoming.args.strip() or citizens is None:
-            await moderators(ctx)
-        else:
-            await citizens(ctx)
-
-    return dispatch
 
 
 def in_chat_language(handler: Handler) -> Handler:
@@ -82,18 +69,16 @@ def in_chat_language(handler: Handler) -> Handler:
 
 # --- pressing a button on a report card -------------------------------------------------------
 async def on_press(ctx: Ctx) -> None:
-    parts = (ctx.choice or "").split(":")
-    verb = parts[1] if len(parts) > 2 else ""
-    report_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
-    report = await ctx.session.get(Report, report_id, with_for_update=True) if report_id else None
-    if report is None or verb not in VERBS:
-        log.warning("unknown moderation press %r by %s", ctx.choice, actor(ctx))
+    press: CardPress = ctx.button
+    report = await ctx.session.get(Report, press.report_id, with_for_update=True)
+    if report is None:
+        log.warning("moderation press %r by %s: no such report", ctx.choice, actor(ctx))
         ctx.reply(ctx._("This report does not exist."))
         return
     if not await may_moderate(ctx, report.region_code):
-        refuse(ctx, f"mod:{verb}", report.region_code)
+        refuse(ctx, f"mod:{press.verb}", report.region_code)
         return
-    await VERBS[verb](ctx, report, parts[3] if len(parts) > 3 else "")
+    await VERBS[press.verb](ctx, report, press.arg)
 
 
 def stale(ctx: Ctx, report: Report) -> None:
@@ -160,7 +145,7 @@ async def ask_reason(ctx: Ctx, report: Report, _arg: str) -> None:
         Reply(
             text=ctx._("{code}: why is it rejected?", code=report.code),
             choices=tuple(
-                Choice(f"mod:rr:{report.id}:{key}", ctx._(label)) for key, label in REJECT_REASONS.items()
+                Choice(CardPress("rr", report.id, key).id, ctx._(label)) for key, label in REJECT_REASONS.items()
             ),
         ),
     )
@@ -198,7 +183,7 @@ async def ask_region(ctx: Ctx, report: Report, _arg: str) -> None:
         return
     geo = ctx.service(GEO)
     choices = tuple(
-        Choice(f"mod:to:{report.id}:{region.code}", region.name(ctx.tr.language))
+        Choice(CardPress("to", report.id, region.code).id, region.name(ctx.tr.language))
         for region in geo.region_list(ctx.tr.language)
         if region.code != report.region_code
     )
@@ -389,7 +374,7 @@ async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
                 code=report.code,
             ),
             photo_path=after_path,
-            choices=(Choice(f"dispute:{report.id}", tr._("⚠️ Dispute")),),
+            choices=(Choice(DisputePress(report.id).id, tr._("⚠️ Dispute")),),
             kind="status_update",
         ),
     )

@@ -3,10 +3,13 @@ their history, the report card moderators see, and where to write to a reporter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.buttons import MaxLen, button
 from handlers.context import Ctx
 from handlers.i18n import N_, Translator
 from handlers.reports.labels import area_name, size_name, status_name, waste_names
@@ -31,6 +34,36 @@ REJECT_REASONS = {
 }
 
 
+
+
+@button("mod")
+@dataclass(frozen=True)
+class CardPress:
+    """A button on a report card in a moderators' chat: "mod:VERB:REPORT_ID[:ARG]". `arg` is a
+    reject reason (`rr`) or a region code (`to`); the verb's handler checks it."""
+
+    verb: Literal["ok", "wip", "done", "rej", "rr", "mv", "to", "note"]
+    report_id: int
+    arg: Annotated[str, MaxLen(12)] = ""
+
+
+@button("dispute")
+@dataclass(frozen=True)
+class DisputePress:
+    """The reporter disputes a cleaning, from the status update that showed the "after" photo."""
+
+    report_id: int
+
+
+@button("still")
+@dataclass(frozen=True)
+class StillTherePress:
+    """The reporter's answer to "is the dump still there?" about a confirmed report."""
+
+    report_id: int
+    answer: Literal["photo", "cleaned"]
+
+
 def map_link(report: Report) -> str | None:
     if report.latitude is None or report.longitude is None:
         return None
@@ -40,12 +73,12 @@ def map_link(report: Report) -> str | None:
 
 def triage_choices(tr: Translator, report_id: int) -> tuple[Choice, ...]:
     return (
-        Choice(f"mod:ok:{report_id}", tr._("✅ Confirm")),
-        Choice(f"mod:wip:{report_id}", tr._("🚧 In progress")),
-        Choice(f"mod:done:{report_id}", tr._("🧹 Cleaned")),
-        Choice(f"mod:rej:{report_id}", tr._("✖️ Reject")),
-        Choice(f"mod:mv:{report_id}", tr._("🔀 Another region")),
-        Choice(f"mod:note:{report_id}", tr._("📝 Note")),
+        Choice(CardPress("ok", report_id).id, tr._("✅ Confirm")),
+        Choice(CardPress("wip", report_id).id, tr._("🚧 In progress")),
+        Choice(CardPress("done", report_id).id, tr._("🧹 Cleaned")),
+        Choice(CardPress("rej", report_id).id, tr._("✖️ Reject")),
+        Choice(CardPress("mv", report_id).id, tr._("🔀 Another region")),
+        Choice(CardPress("note", report_id).id, tr._("📝 Note")),
     )
 
 

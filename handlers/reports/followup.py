@@ -16,7 +16,15 @@ from handlers.moderation.routing import region_destinations
 from handlers.services import GEO
 from handlers.router import Router
 from handlers.start import show_menu
-from handlers.moderation.triage import DISPUTE_DAYS, record_status, report_card, store_follow_up_photo, triage_of
+from handlers.moderation.triage import (
+    DISPUTE_DAYS,
+    DisputePress,
+    StillTherePress,
+    record_status,
+    report_card,
+    store_follow_up_photo,
+    triage_of,
+)
 from handlers.types import Reply
 from storage.moderation import FollowUpPhoto, ReportFollowUpPhoto, ReportNote, remove_moderator
 from storage.reports import Report, ReportStatus
@@ -26,19 +34,19 @@ REASON_LIMIT = 500
 
 
 def register(router: Router) -> None:
-    router.action("dispute")(on_dispute)
-    router.action("still")(on_still_there)
+    router.action(DisputePress)(on_dispute)
+    router.action(StillTherePress)(on_still_there)
     router.step("dispute.reason")(on_reason)
     router.step("dispute.photo")(on_dispute_photo)
     router.step("still.photo")(on_still_photo)
     router.personal_data("follow_up", export_follow_up, forget_follow_up)
 
 
-async def _own_report(ctx: Ctx, report_id: object) -> Report | None:
-    report = await ctx.session.get(Report, report_id, with_for_update=True) if isinstance(report_id, int) else None
+async def _own_report(ctx: Ctx, report_id: int) -> Report | None:
+    report = await ctx.session.get(Report, report_id, with_for_update=True)
     if report is None or report.reporter_id != ctx.user.id:
         log.warning("refused %r by %s: not the reporter", ctx.choice, actor(ctx))
-        ctx.reply(ctx._("Only the author of a report can answer for it."))
+        ctx.reply(ctx._("Only the reporter can answer this question."))
         return None
     return report
 
@@ -54,13 +62,8 @@ async def _can_dispute(ctx: Ctx, report: Report) -> bool:
     return True
 
 
-def _report_id(ctx: Ctx) -> int | None:
-    parts = (ctx.choice or "").split(":")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-
-
 async def on_dispute(ctx: Ctx) -> None:
-    report = await _own_report(ctx, _report_id(ctx))
+    report = await _own_report(ctx, ctx.button.report_id)
     if report is None or not await _can_dispute(ctx, report):
         return
     ctx.end_flow()
@@ -128,14 +131,14 @@ async def on_dispute_photo(ctx: Ctx) -> None:
 
 
 async def on_still_there(ctx: Ctx) -> None:
-    parts = (ctx.choice or "").split(":")
-    report = await _own_report(ctx, int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None)
+    press: StillTherePress = ctx.button
+    report = await _own_report(ctx, press.report_id)
     if report is None:
         return
     if report.status not in (ReportStatus.CONFIRMED, ReportStatus.IN_PROGRESS):
         ctx.reply(ctx._("Report {code} no longer needs this answer. Thank you!", code=report.code))
         return
-    if parts[2] == "photo":
+    if press.answer == "photo":
         ctx.end_flow()
         ctx.data["report_id"] = report.id
         ctx.ask("still.photo", ctx._("Please send a new photo of the dump of {code}.", code=report.code))

@@ -67,7 +67,7 @@ async def test_same_update_delivered_twice_is_applied_once(emulator, bot, db) ->
     assert "Commands:" in messages[3].text and messages[4].buttons  # the help, then the menu
     await emulator.wait_for(lambda: emulator.confirmed_offset > updates[-1]["update_id"] + 1)
 
-    assert len(emulator.messages_to(CHAT)) == 5  # no second greeting, no "earlier message" notice
+    assert len(emulator.messages_to(CHAT)) == 5  # no second greeting, no "no longer valid" notice
     assert await count(db, InboxUpdate) == 4
     assert await count(db, User) == 1
     assert await count(db, OutboxMessage) == 5

@@ -47,7 +47,7 @@ async def test_without_consent_only_help_and_language(app) -> None:
     chat = Chat(app, "bolat")
     await chat.send("/start")
     await chat.click("Русский")
-    declined = await chat.click("Не согласен")
+    declined = await chat.click("Не даю согласия")
     assert "/start" in declined[-1].text
 
     help_reply = await chat.send("/help")
@@ -92,10 +92,10 @@ async def test_stale_and_forged_buttons(app, chat: Chat) -> None:
     await chat.onboard("English")
     old_seq = chat.last.choice_seq
     await chat.click("My profile")
-    stale = await chat.press("profile", old_seq)
-    assert "earlier message" in stale[0].text
-    forged = await chat.press("forget:yes", chat.last.choice_seq)
-    assert "earlier message" in forged[0].text
+    stale = await chat.press("open:profile", old_seq)
+    assert "no longer valid" in stale[0].text
+    forged = await chat.press("profile:forget_yes", chat.last.choice_seq)
+    assert "no longer valid" in forged[0].text
     async with app.sessions() as s:
         assert (await s.scalar(select(User).where(User.forgotten_at.is_not(None)))) is None
 

@@ -201,6 +201,10 @@ async def test_forged_and_stale_presses_are_refused_and_logged(app, setup, caplo
     assert await status_of(app, ids["emma"]) == ReportStatus.QUEUED
     nonsense = await mod.press("mod:ok:999999")
     assert "does not exist" in nonsense[0].text
+    for malformed in ("mod:ok:abc", "mod:zap:1", f"mod:ok:{ids['aigerim']}:x:y", "mod:" + "9" * 80, "mod:ok:-1"):
+        answer = await mod.press(malformed)
+        assert "больше не действует" in answer[0].text and not answer[0].choices, malformed  # mod's Russian
+    assert await status_of(app, ids["aigerim"]) == ReportStatus.QUEUED
 
     await mod.press(f"mod:ok:{ids['aigerim']}")
     again = await mod.press(f"mod:ok:{ids['aigerim']}")
@@ -324,7 +328,7 @@ async def test_dispute_within_7_days_reopens_the_report(app, setup, clock) -> No
     # Someone else pressing the reporter's button is refused.
     eve = Chat(app, "eve")
     await eve.onboard("English")
-    assert "Only the author" in texts(await eve.press(f"dispute:{ids['boris']}", None))
+    assert "Only the reporter" in texts(await eve.press(f"dispute:{ids['boris']}", None))
 
     clock.advance(days=6)
     await boris.press(f"dispute:{ids['boris']}", None)

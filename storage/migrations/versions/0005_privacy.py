@@ -1,7 +1,7 @@
 """privacy: usage counters by salted identity hash, secrets the bot makes for itself
 
-Revision ID: 0004_privacy
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import storage.base  # noqa: F401  (UTCDateTime)
 
 
-revision = '0004_privacy'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
