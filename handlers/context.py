@@ -106,6 +106,7 @@ class Ctx:
     button: Any = None  # the typed value of a pressed action button (handlers.buttons)
     media: Media = field(default_factory=Media)
     outbox: list[tuple[str, str, Reply]] = field(default_factory=list)
+    drop_state: bool = False  # /forget: the engine deletes this chat's state instead of saving it
 
     # --- language -------------------------------------------------------------------------
     def _(self, message: str, /, **params: object) -> str:

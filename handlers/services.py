@@ -3,10 +3,21 @@ implementations (bot/geo.py, bot/photos.py, bot/geocode.py) only through `ctx.se
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-GEO, PHOTOS, GEOCODER = "geo", "photos", "geocoder"
+GEO, PHOTOS, GEOCODER, LIMITS = "geo", "photos", "geocoder", "limits"
 DEEP_LINKS = "deep_links"  # a handlers.deep_links.DeepLinks: makes t.me / wa.me links
+
+
+@dataclass(frozen=True, slots=True)
+class UsageLimits:
+    """Limits per person (handlers.usage counts them); `salt` keys the counters so that they
+    outlive /forget without naming anyone (storage.limits)."""
+
+    salt: str
+    reports_per_day: int = 10
+    duplicate_checks_per_day: int = 20
 
 
 class PhotoRejected(Exception):

@@ -28,6 +28,7 @@ class JobSettings(Protocol):
     HANDOVER_EVERY_MINUTES: int
     ESCALATION_HOURS: float
     ANNOUNCE_PER_RUN: int
+    RETENTION_DAYS: int
 
 
 @dataclass

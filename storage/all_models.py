@@ -4,3 +4,4 @@ import storage.models  # noqa: F401
 import storage.reports  # noqa: F401
 import storage.moderation  # noqa: F401
 import storage.forms  # noqa: F401
+import storage.limits  # noqa: F401

@@ -1,7 +1,9 @@
 """`python -m bot export reports --format csv|geojson [--region KZ-62] [--since DATE] [--output FILE]`
 
 Open data for akimats and researchers: where the dumps are, what and how big, their status.
-Nothing about the reporters (no ids, names, comments, addresses typed by them, photo paths)."""
+Nothing about the reporters (no ids, names, comments, addresses typed by them, photo paths); the
+same publication rules as Open311: no rejected reports, unmoderated ones at their ~500 m cell.
+The output file is readable by its owner only."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from bot.config import load_settings
 from bot.geo import Geography, shared_geography
 from handlers.i18n import KZ_TZ
 from storage.db import create_engine, session_factory
-from storage.reports import Report
+from storage.files import write_private
+from storage.reports import PUBLISHED_STATUSES, Report, public_point
 
 NAME = "export"
 HELP = "export reports as CSV or GeoJSON (no personal data)"
@@ -48,7 +51,7 @@ async def run(args: argparse.Namespace) -> int:
     engine = create_engine(settings.DATABASE_URL)
     try:
         async with session_factory(engine)() as session:
-            query = select(Report).order_by(Report.id)
+            query = select(Report).where(Report.status.in_(PUBLISHED_STATUSES)).order_by(Report.id)
             if args.region:
                 query = query.where(Report.region_code == args.region)
             if args.since:
@@ -59,7 +62,7 @@ async def run(args: argparse.Namespace) -> int:
         await engine.dispose()
     text = to_csv(rows) if args.format == "csv" else to_geojson(rows)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_private(args.output, text.encode("utf-8"))
         print(f"{len(rows)} reports written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -69,6 +72,7 @@ async def run(args: argparse.Namespace) -> int:
 def row(report: Report, geo: Geography) -> dict[str, Any]:
     region = geo.regions.get(report.region_code)
     district = geo.districts.get(report.district_pcode or "")
+    point = public_point(report.status, report.latitude, report.longitude)
     return {
         "code": report.code,
         "created_at": report.created_at.isoformat(),
@@ -78,8 +82,8 @@ def row(report: Report, geo: Geography) -> dict[str, Any]:
         "region_name": region.name("en") if region else None,
         "district_pcode": report.district_pcode,
         "district_name": district.name("en") if district else None,
-        "latitude": report.latitude,
-        "longitude": report.longitude,
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
         "location_source": report.location_source,
         "waste_types": list(report.waste_types or []),
         "size": report.size,
