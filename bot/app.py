@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.certificates import CertificateDrawer
 from bot.channels.base import Channel
 from bot.config import Settings
 from bot.geo import shared_geography
@@ -33,6 +34,7 @@ def build_services(settings: Settings) -> dict[str, Any]:
         "media_dir": settings.MEDIA_DIR,
         "geo": shared_geography(),
         "photos": PhotoStore(settings.MEDIA_DIR),
+        "certificates": CertificateDrawer(),
     }
     if settings.GEOCODING_ENABLED:
         services["geocoder"] = NominatimGeocoder(settings.GEOCODING_USER_AGENT)

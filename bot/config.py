@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     HANDOVER_EVERY_MINUTES: int = Field(5, ge=1, le=1440)
     ESCALATION_HOURS: float = Field(48, gt=0)
     ANNOUNCE_PER_RUN: int = Field(20, ge=1, le=500)
+    # Tree log: the survival check-ins, in months after a planting (JSON in the environment).
+    TREE_CHECKIN_MONTHS: list[int] = Field(default_factory=lambda: [6, 12])
 
     @field_validator("ADMINS", mode="before")
     @classmethod
@@ -58,6 +60,13 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"{item!r} is not of the form telegram:ID, whatsapp:+NUMBER or console:NAME"
                 )
+        return value
+
+    @field_validator("TREE_CHECKIN_MONTHS")
+    @classmethod
+    def _check_checkin_months(cls, value: list[int]) -> list[int]:
+        if not value or any(not 1 <= m <= 60 for m in value):
+            raise ValueError("a JSON list of months from 1 to 60, e.g. [6, 12]")
         return value
 
     @field_validator("DATABASE_URL")

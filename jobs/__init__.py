@@ -7,4 +7,5 @@ JOB_MODULES = (
     "jobs.escalation",
     "jobs.still_there",
     "jobs.digest",
+    "jobs.trees",
 )

@@ -3,3 +3,4 @@
 import storage.models  # noqa: F401
 import storage.reports  # noqa: F401
 import storage.moderation  # noqa: F401
+import storage.trees  # noqa: F401

@@ -11,7 +11,7 @@ from jobs.scheduler import build_scheduler
 async def test_every_job_is_scheduled(app) -> None:
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"handover", "escalation", "still_there", "digest"}
+    assert set(jobs) == {"handover", "escalation", "still_there", "digest", "trees"}
     handover = jobs["handover"].trigger
     assert isinstance(handover, IntervalTrigger)
     assert handover.interval.total_seconds() == app.settings.HANDOVER_EVERY_MINUTES * 60
