@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from bot.app import App
+from jobs.base import run_job
 from storage.models import Identity
 from storage.trees import CaptureSource, TreeCapture, TreeCheckin, TreePlanting
 
@@ -69,3 +70,10 @@ async def checkins(app: App) -> list[TreeCheckin]:
 async def count(app: App, model) -> int:
     async with app.sessions() as s:
         return await s.scalar(select(func.count()).select_from(model))
+
+
+async def run_checkins(app: App) -> str:
+    """The check-in job now, and what it queued sent."""
+    summary = await run_job(app, "trees")
+    await app.sender.flush()
+    return summary
