@@ -46,8 +46,8 @@ async def test_rates_screen_in_russian(app) -> None:
     await chat.click("Назад")
     shown = await chat.click("Приживаемость")
     text = shown[-1].text
-    assert "город Астана: 64 % (9 из 14 деревьев, 2 посадки)" in text
-    assert "Вяз (карагач): 80 % (8 из 10 деревьев, 1 посадка)" in text
+    assert "город Астана: 64\xa0% (живых деревьев: 9 из 14; 2 посадки)" in text
+    assert "Вяз (карагач): 80\xa0% (живых деревьев: 8 из 10; 1 посадка)" in text
 
 
 async def test_profile_mydata_and_forget(app, chat: Chat) -> None:
