@@ -108,7 +108,7 @@ async def _send(ctx: Ctx, name: str, plantings: list[TreePlanting]) -> None:
     dates = tr.day(first) if first == last else f"{tr.day(first)} – {tr.day(last)}"
     lines = [
         ctx.ngettext("for planting {n} tree", "for planting {n} trees", trees),
-        ctx._("Species: {species}", species=", ".join(f"{s} ({n})" for s, n in by_species.items())),
+        ctx._("Species: {species}", species=", ".join(f"{s} × {n}" for s, n in by_species.items())),
         ctx._("Planted: {date}", date=dates),
     ]
     certificate = CertificateText(

@@ -56,7 +56,7 @@ async def test_certificate_in_each_language(app, lang, monkeypatch) -> None:
     assert image.size == SIZE and image.mode == "RGB"
     (text,) = drawn
     assert text.name == name and word in text.title.casefold()
-    assert "12" in text.lines[0] and "(10)" in text.lines[1] and "(2)" in text.lines[1]
+    assert "12" in text.lines[0] and "× 10" in text.lines[1] and "× 2" in text.lines[1]
     everything = " ".join((text.title, text.programme, text.awarded_to, text.name, *text.lines, text.footer))
     assert CertificateDrawer().unsupported(everything) == ""  # no glyph drawn as a box
 

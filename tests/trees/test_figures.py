@@ -9,9 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.cli import build_parser
-from bot.commands import export
 from storage.trees import CertificateName, TreeCapture, TreePlanting, person_figures, survival_rates
+from tests.reports.test_export import run_export as run_reports_export
 from tests.support.chat import Chat
 from tests.trees.support import ALMATY, count, plant, user_id
 
@@ -80,12 +79,7 @@ async def test_profile_mydata_and_forget(app, chat: Chat) -> None:
 
 
 async def run_export(monkeypatch, settings, tmp_path, *argv: str) -> str:
-    monkeypatch.setenv("DATABASE_URL", settings.DATABASE_URL)
-    out = tmp_path / "trees.txt"
-    parser, _ = build_parser()
-    args = parser.parse_args(["export", "trees", *argv, "--output", str(out)])
-    assert await export.run(args) == 0
-    return out.read_text(encoding="utf-8")
+    return await run_reports_export(monkeypatch, settings, tmp_path, *argv, what="trees")
 
 
 async def test_export_without_personal_data(app, settings, tmp_path, monkeypatch) -> None:
