@@ -87,6 +87,7 @@ async def start_capture(ctx: Ctx, planting: TreePlanting, months: int = 0) -> No
             Choice(ALL.id, ctx._("🌳 All of them are alive")),
             Choice(NONE.id, ctx._("🥀 None survived")),
         ],
+        number_answer=True,
     )
 
 

@@ -73,7 +73,9 @@ async def parse_species(ctx: Ctx, data: Answers) -> Answers | str:
     return ctx._("Please choose the species from the list, or «Other species».")
 
 
-async def ask_species_name(ctx: Ctx, data: Answers) -> Question:
+async def ask_species_name(ctx: Ctx, data: Answers) -> Question | Answers:
+    if data.get("species") != OTHER:
+        return {}  # nothing to ask («Back» passes over this question)
     return Question(
         ctx._("Type the name of the species (up to {max} characters), for example: rowan.", max=SPECIES_NAME_LENGTH)
     )
@@ -92,7 +94,7 @@ async def parse_species_name(ctx: Ctx, data: Answers) -> Answers | str:
 
 # --- number of trees ----------------------------------------------------------------------------
 async def ask_count(ctx: Ctx, data: Answers) -> Question:
-    return Question(ctx._("How many trees did you plant? Type the number."))
+    return Question(ctx._("How many trees did you plant? Type the number."), number_answer=True)
 
 
 async def parse_count(ctx: Ctx, data: Answers) -> Answers | str:
@@ -265,6 +267,7 @@ async def save(ctx: Ctx, data: Answers) -> bool:
         location_source=data["source"],
         note=data.get("note"),
         created_at=ctx.now,
+        captures=[],
     )
     photo = data.get("photo")
     if photo:
