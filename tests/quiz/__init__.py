@@ -1,0 +1,1 @@
+"""Tests of the eco-quiz: its question bank now, its flow later."""
