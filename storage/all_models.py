@@ -3,4 +3,5 @@
 import storage.models  # noqa: F401
 import storage.reports  # noqa: F401
 import storage.moderation  # noqa: F401
+import storage.forms  # noqa: F401
 import storage.trees  # noqa: F401

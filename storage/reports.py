@@ -1,5 +1,5 @@
-"""Dump reports: the report, its photos, its status history, the confirmations of other citizens,
-and the unfinished draft a citizen is filling in.
+"""Dump reports: the report, its photos, its status history and the confirmations of other
+citizens. (The report a citizen is still filling in is a draft of the "report" form: storage.forms.)
 
 The public code (`TZ-000123`) is derived from the id, so it needs no column of its own."""
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     Float,
@@ -178,14 +177,3 @@ class ReportConfirmation(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class ReportDraft(Base):
-    """The report a citizen is filling in (JSON), one per user. Kept outside the conversation state
-    so that a trip to the menu does not lose it: "Report a dump" then offers to continue it."""
-
-    __tablename__ = "report_drafts"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

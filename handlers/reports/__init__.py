@@ -4,50 +4,69 @@ Photos (1 to 5) -> location (shared, the photo's EXIF GPS, a typed address when 
 or the region picked from the list) -> "is it this report?" when an open report is within 50 m or
 has a near-identical photo -> waste types -> size -> optional comment -> summary -> send.
 
-The draft lives in `report_drafts` (not in the conversation state), so a detour through the menu
-does not lose it; "Report a dump" then offers to continue it or start over. Sending deletes the
+The flow is one form (handlers.forms): its draft is a row of `form_drafts`, so a detour through the
+menu does not lose it; "Report a dump" then offers to continue it or start over. Sending deletes the
 draft in the same transaction that creates the report, so a second press creates nothing.
 
-This module registers the whole flow and holds its entry and its last answer; each step lives in
-its own module: report_photos, report_location, report_duplicates, report_details (waste types,
-size, comment) and report_send (summary, sending, daily limit). report_draft keeps the draft and
-`advance`, which every step calls, so the step modules never import this one.
+This module declares the form, registers the flow, and holds its entry and its last answer; each
+field lives in its own module: photos, location, duplicates, details (waste types, size, comment);
+send has the summary, sending and the daily limit.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from handlers.context import Ctx
+from handlers.forms import Answers, Form
 from handlers.i18n import N_
+from handlers.reports.details import COMMENT, SIZE, WASTE
+from handlers.reports.duplicates import DUPLICATE
+from handlers.reports.location import LOCATION
 from handlers.reports.my_reports import show_my_reports
-from handlers.reports.details import on_comment, on_size, on_waste
-from handlers.reports.draft import DISCARD, advance, draft_step, load_draft, save_and_advance
-from handlers.reports.duplicates import on_duplicate
-from handlers.reports.location import on_location, on_region
-from handlers.reports.photos import on_photo
-from handlers.reports.send import ANOTHER, DAILY_LIMIT, MY_REPORTS, flood_text, on_confirm, sent_today
+from handlers.reports.photos import PHOTO
+from handlers.reports.send import (
+    ANOTHER,
+    DAILY_LIMIT,
+    MY_REPORTS,
+    SentPick,
+    flood_text,
+    send_report,
+    sent_today,
+    summary,
+)
 from handlers.router import Router
 from handlers.start import show_menu
-from handlers.types import Choice
 
-DRAFT_MAX_AGE = timedelta(days=7)
-CONTINUE = "draft:continue"
+
+def _unsent(ctx: Ctx, data: Answers) -> str | None:
+    """A draft with photos is worth continuing; one without is simply started again."""
+    n = len(data.get("photos", []))
+    if not n:
+        return None
+    return ctx.ngettext(
+        "You have a report you have not sent yet ({n} photo). Continue it or start a new one?",
+        "You have a report you have not sent yet ({n} photos). Continue it or start a new one?",
+        n,
+    )
+
+
+REPORT = Form(
+    "report",
+    (PHOTO, LOCATION, DUPLICATE, WASTE, SIZE, COMMENT),
+    summary=summary,
+    submit=send_report,
+    confirm_label=N_("✅ Send the report"),
+    discarded=N_("The report is discarded."),
+    resume_question=_unsent,
+    max_age=timedelta(days=7),
+)
 
 
 def register(router: Router) -> None:
     router.menu_entry("report", N_("📸 Report a dump"), 10)(start_report)
     router.command("report")(start_report)
-    router.step("report.resume")(on_resume)
-    router.step("report.photo")(on_photo)
-    router.step("report.location")(on_location)
-    router.step("report.region")(on_region)
-    router.step("report.duplicate")(on_duplicate)
-    router.step("report.waste")(on_waste)
-    router.step("report.size")(on_size)
-    router.step("report.comment")(on_comment)
-    router.step("report.confirm")(on_confirm)
+    REPORT.register(router)
     router.step("report.sent")(on_sent)
     router.menu_photo = start_report_with_photo
 
@@ -57,26 +76,7 @@ async def start_report(ctx: Ctx) -> None:
     if await sent_today(ctx) >= DAILY_LIMIT:
         await show_menu(ctx, flood_text(ctx))
         return
-    draft = await load_draft(ctx)
-    if draft is not None and ctx.now - draft.updated_at > DRAFT_MAX_AGE:
-        await ctx.session.delete(draft)
-        draft = None
-    if draft is not None and draft.data.get("photos"):
-        n = len(draft.data["photos"])
-        ctx.ask(
-            "report.resume",
-            ctx.ngettext(
-                "You have a report you have not sent yet ({n} photo). Continue it or start a new one?",
-                "You have a report you have not sent yet ({n} photos). Continue it or start a new one?",
-                n,
-            ),
-            [
-                Choice(CONTINUE, ctx._("▶️ Continue it")),
-                Choice(DISCARD, ctx._("🗑 Discard it and start a new one")),
-            ],
-        )
-        return
-    await save_and_advance(ctx, {"photos": []})
+    await REPORT.open(ctx)
 
 
 async def start_report_with_photo(ctx: Ctx) -> None:
@@ -84,28 +84,20 @@ async def start_report_with_photo(ctx: Ctx) -> None:
     needs an answer first)."""
     queued = len(ctx.outbox)
     await start_report(ctx)
-    if ctx.step == "report.photo":
+    photo_step = REPORT.step(PHOTO.name)
+    if ctx.step == photo_step:
         del ctx.outbox[queued:]  # the "send a photo" prompt: the photo is already here
-        await on_photo(ctx)
-
-
-@draft_step
-async def on_resume(ctx: Ctx, data: dict[str, Any]) -> None:
-    if ctx.choice == CONTINUE:
-        await advance(ctx, data)
-    elif ctx.choice == DISCARD:
-        ctx.reply(ctx._("The unsent report is discarded."))
-        await save_and_advance(ctx, {"photos": []})
-    else:
-        ctx.reprompt(ctx._("Please choose one of the options below."))
+        await ctx.router.steps[photo_step](ctx)
 
 
 # --- after sending --------------------------------------------------------------------------------
 async def on_sent(ctx: Ctx) -> None:
-    """The answer to report_send.ask_sent: here because "another" starts the flow again."""
-    if ctx.choice == MY_REPORTS:
+    """The answer to send.ask_sent: here because "another" starts the flow again."""
+    pick = SentPick.parse(ctx.choice)
+    if pick == MY_REPORTS:
         await show_my_reports(ctx)
-    elif ctx.choice == ANOTHER:
+    elif pick == ANOTHER:
         await start_report(ctx)
     else:
         await show_menu(ctx)
+

@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
+from handlers.buttons import button
 from handlers.context import Ctx
-from handlers.reports.draft import asks, draft_step, save_and_advance, save_draft
+from handlers.forms import DONE, SKIP, Answers, Field, FormPress, Question
+from handlers.i18n import N_
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
 from handlers.types import Choice, Kind
-from storage.reports import WasteType
+from storage.reports import DumpSize, WasteType
 
 MAX_COMMENT = 500
-NEXT, SKIP = "next", "skip"
+
+
+@button("waste")
+@dataclass(frozen=True)
+class WastePick:
+    """Ticks or unticks one kind of waste."""
+
+    waste: WasteType
+
+
+@button("size")
+@dataclass(frozen=True)
+class SizePick:
+    size: DumpSize
 
 
 # --- waste types ----------------------------------------------------------------------------------
-@asks("report.waste")
-async def _ask_waste(ctx: Ctx, data: dict[str, Any]) -> None:
+async def _ask_waste(ctx: Ctx, data: Answers) -> Question:
     chosen = set(data.get("picked_waste", []))
     choices = [
-        Choice(f"waste:{w}", ("✅ " if w in chosen else "▫️ ") + ctx._(label))
+        Choice(WastePick(w).id, ("✅ " if w in chosen else "▫️ ") + ctx._(label))
         for w, label in WASTE_LABELS.items()
     ]
     if chosen:
-        choices.append(Choice(NEXT, ctx._("➡️ Next")))
-    ctx.ask(
-        "report.waste",
+        choices.append(Choice(DONE.id, ctx._("➡️ Next")))
+    return Question(
         ctx._(
             "What kind of waste is it? Choose all that apply (press again to remove), then «Next». "
             "You can also type the numbers, for example 1, 3."
@@ -34,31 +47,26 @@ async def _ask_waste(ctx: Ctx, data: dict[str, Any]) -> None:
     )
 
 
-@draft_step
-async def on_waste(ctx: Ctx, data: dict[str, Any]) -> None:
+async def _parse_waste(ctx: Ctx, data: Answers) -> Answers | str:
     picked: list[str] = list(data.get("picked_waste", []))
-    if ctx.choice == NEXT and picked:
-        data["waste"] = [w for w in WasteType if w in picked]
-        await save_and_advance(ctx, data)
-        return
+    if FormPress.parse(ctx.choice) == DONE and picked:
+        return {"waste": [w for w in WasteType if w in picked]}
     toggles = _waste_toggles(ctx)
     if not toggles:
-        ctx.reprompt(ctx._("Please choose the kinds of waste with the buttons below."))
-        return
+        return ctx._("Please choose the kinds of waste with the buttons below.")
     for waste in toggles:
         if waste in picked:
             picked.remove(waste)
         else:
             picked.append(waste)
-    data["picked_waste"] = picked
-    await save_draft(ctx, data)
-    await _ask_waste(ctx, data)
+    return {"picked_waste": picked}  # the question again, with the new ticks
 
 
 def _waste_toggles(ctx: Ctx) -> list[str]:
     """The waste kinds a press or a typed list ("1, 3 5") names."""
-    if ctx.choice and ctx.choice.startswith("waste:"):
-        return [ctx.choice.removeprefix("waste:")]
+    pick = WastePick.parse(ctx.choice)
+    if pick is not None:
+        return [str(pick.waste)]
     kinds = list(WASTE_LABELS)
     numbers = ctx.text.replace(",", " ").split()
     if numbers and all(n.isdigit() and 1 <= int(n) <= len(kinds) for n in numbers):
@@ -67,54 +75,50 @@ def _waste_toggles(ctx: Ctx) -> list[str]:
 
 
 # --- size -----------------------------------------------------------------------------------------
-@asks("report.size")
-async def _ask_size(ctx: Ctx, _data: dict[str, Any]) -> None:
-    ctx.ask(
-        "report.size",
+async def _ask_size(ctx: Ctx, _data: Answers) -> Question:
+    return Question(
         ctx._("How big is the dump?"),
-        [Choice(f"size:{s}", ctx._(label)) for s, label in SIZE_LABELS.items()],
+        [Choice(SizePick(s).id, ctx._(label)) for s, label in SIZE_LABELS.items()],
     )
 
 
-@draft_step
-async def on_size(ctx: Ctx, data: dict[str, Any]) -> None:
-    size = (ctx.choice or "").removeprefix("size:")
-    if size not in {str(s) for s in SIZE_LABELS}:
-        ctx.reprompt(ctx._("Please choose one of the options below."))
-        return
-    data["size"] = size
-    await save_and_advance(ctx, data)
+async def _parse_size(ctx: Ctx, _data: Answers) -> Answers | str:
+    pick = SizePick.parse(ctx.choice)
+    if pick is None:
+        return ctx._("Please choose one of the options below.")
+    return {"size": str(pick.size)}
 
 
 # --- comment --------------------------------------------------------------------------------------
-@asks("report.comment")
-async def _ask_comment(ctx: Ctx, _data: dict[str, Any]) -> None:
-    ctx.ask(
-        "report.comment",
+async def _ask_comment(ctx: Ctx, _data: Answers) -> Question:
+    return Question(
         ctx._(
             "Add a comment if it helps to find or clean the dump (up to {max} characters), "
             "or press «Skip».",
             max=MAX_COMMENT,
         ),
-        [Choice(SKIP, ctx._("⏭ Skip"))],
+        [Choice(SKIP.id, ctx._("⏭ Skip"))],
     )
 
 
-@draft_step
-async def on_comment(ctx: Ctx, data: dict[str, Any]) -> None:
-    if ctx.choice == SKIP:
-        data["comment"] = None
-    elif ctx.incoming.kind is Kind.TEXT and ctx.text:
-        if len(ctx.text) > MAX_COMMENT:
-            ctx.reprompt(
-                ctx._(
-                    "The comment is too long: at most {max} characters, please shorten it.",
-                    max=MAX_COMMENT,
-                )
-            )
-            return
-        data["comment"] = ctx.text
-    else:
-        ctx.reprompt(ctx._("Please type a comment, or press «Skip»."))
-        return
-    await save_and_advance(ctx, data)
+async def _parse_comment(ctx: Ctx, _data: Answers) -> Answers | str:
+    if FormPress.parse(ctx.choice) == SKIP:
+        return {"comment": None}
+    if ctx.incoming.kind is not Kind.TEXT or not ctx.text:
+        return ctx._("Please type a comment, or press «Skip».")
+    if len(ctx.text) > MAX_COMMENT:
+        return ctx._(
+            "The comment is too long: at most {max} characters, please shorten it.", max=MAX_COMMENT
+        )
+    return {"comment": ctx.text}
+
+
+WASTE = Field(
+    "waste",
+    _ask_waste,
+    _parse_waste,
+    keys=("waste", "picked_waste"),  # the kinds, once «Next» is pressed; the ticks so far
+    edit_label=N_("✏️ Edit the waste types"),
+)
+SIZE = Field("size", _ask_size, _parse_size, edit_label=N_("✏️ Edit the size"))
+COMMENT = Field("comment", _ask_comment, _parse_comment, edit_label=N_("✏️ Edit the comment"))

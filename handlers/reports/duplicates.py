@@ -2,19 +2,21 @@
 
 An open report within 50 m, or one of the region's with a near-identical photo, is shown; if the
 citizen says it is the same dump, their photos join it (and count as a confirmation) instead of
-becoming a second report of one dump.
+becoming a second report of one dump. With no such report the question is not asked.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import select
 
+from handlers.buttons import button
 from handlers.context import Ctx
+from handlers.forms import ENDED, Answers, Ended, Field, Question
 from handlers.reports.my_reports import place_name
-from handlers.reports.draft import asks, draft_step, drop_draft, save_and_advance, save_draft
 from handlers.reports.labels import waste_names
 from handlers.services import GEO, PHOTOS, GeoService, PhotoService
 from handlers.reports.send import add_photos, ask_sent
@@ -25,20 +27,25 @@ DUPLICATE_RADIUS_M = 50.0
 PHOTO_HASH_MAX_BITS = 6  # of 64: re-compressed or resized copies differ by 0-3, other scenes by ~30
 PHOTO_SCAN_LIMIT = 2000  # newest open-report photos of the region compared for near-identical hashes
 
-SAME, DIFFERENT = "dup:same", "dup:different"
+
+@button("dup")
+@dataclass(frozen=True)
+class DuplicateAnswer:
+    """The citizen's answer about the report shown: the same dump, or another one."""
+
+    report_id: int
+    answer: Literal["same", "other"]
 
 
-@asks("report.duplicate")
-async def _check_duplicates(ctx: Ctx, data: dict[str, Any]) -> None:
-    """Ask "is it the same dump?" if a candidate is found; otherwise move on without asking."""
+CHECKED = {"duplicate_checked": True}
+
+
+async def _check_duplicates(ctx: Ctx, data: Answers) -> Question | Answers:
+    """Ask "is it the same dump?" if a candidate is found; otherwise the field is answered."""
     found = await find_duplicate(ctx, data)
     if found is None:
-        data["duplicate_checked"] = True
-        await save_and_advance(ctx, data)
-        return
+        return CHECKED
     report, distance = found
-    data["duplicate_of"] = report.id
-    await save_draft(ctx, data)
     lines = [
         ctx._(
             "This dump may already be reported: {code} of {date}, {place}.",
@@ -52,18 +59,17 @@ async def _check_duplicates(ctx: Ctx, data: dict[str, Any]) -> None:
     if report.waste_types:
         lines.append(waste_names(ctx.tr, report.waste_types))
     lines.append(ctx._("Is it the same dump?"))
-    ctx.ask(
-        "report.duplicate",
+    return Question(
         "\n".join(lines),
         [
-            Choice(SAME, ctx._("✅ Yes, the same dump")),
-            Choice(DIFFERENT, ctx._("➕ No, another dump")),
+            Choice(DuplicateAnswer(report.id, "same").id, ctx._("✅ Yes, the same dump")),
+            Choice(DuplicateAnswer(report.id, "other").id, ctx._("➕ No, another dump")),
         ],
         photo_path=report.photos[0].path if report.photos else None,
     )
 
 
-async def find_duplicate(ctx: Ctx, data: dict[str, Any]) -> tuple[Report, float | None] | None:
+async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None] | None:
     """The nearest open report within 50 m, else one with a near-identical photo, or None."""
     geo: GeoService = ctx.service(GEO)
     lat, lon = data.get("lat"), data.get("lon")
@@ -106,24 +112,17 @@ async def find_duplicate(ctx: Ctx, data: dict[str, Any]) -> tuple[Report, float 
     return None
 
 
-@draft_step
-async def on_duplicate(ctx: Ctx, data: dict[str, Any]) -> None:
-    if ctx.choice == DIFFERENT:
-        data["duplicate_checked"] = True
-        data.pop("duplicate_of", None)
-        await save_and_advance(ctx, data)
-        return
-    if ctx.choice != SAME:
-        ctx.reprompt(ctx._("Please answer with one of the buttons below."))
-        return
-    report = await ctx.session.get(Report, data.get("duplicate_of") or 0, with_for_update=True)
+async def _parse_duplicate(ctx: Ctx, data: Answers) -> Answers | str | Ended:
+    press = DuplicateAnswer.parse(ctx.choice)
+    if press is None:
+        return ctx._("Please answer with one of the buttons below.")
+    if press.answer == "other":
+        return CHECKED
+    report = await ctx.session.get(Report, press.report_id, with_for_update=True)
     if report is None or not report.is_open:
-        data["duplicate_checked"] = True
         ctx.reply(ctx._("That report is closed meanwhile, so yours will be a new one."))
-        await save_and_advance(ctx, data)
-        return
+        return CHECKED
     added = add_photos(ctx, report, data["photos"])
-    await drop_draft(ctx)
     if report.reporter_id == ctx.user.id:
         text = ctx.ngettext(
             "This is your own report {code}: I added {n} photo to it.",
@@ -143,6 +142,7 @@ async def on_duplicate(ctx: Ctx, data: dict[str, Any]) -> None:
             text = ctx._("You had already confirmed report {code}; your new photos are added.", code=report.code)
     report.updated_at = ctx.now
     ask_sent(ctx, text)
+    return ENDED
 
 
 async def _confirm(ctx: Ctx, report: Report) -> bool:
@@ -157,3 +157,12 @@ async def _confirm(ctx: Ctx, report: Report) -> bool:
     ctx.session.add(ReportConfirmation(report_id=report.id, user_id=ctx.user.id, created_at=ctx.now))
     report.confirmations_count += 1
     return True
+
+
+DUPLICATE = Field(
+    "duplicate",
+    _check_duplicates,
+    _parse_duplicate,
+    keys=("duplicate_checked",),
+    depends_on=("photo", "location"),  # the check compares these answers with open reports
+)

@@ -3,10 +3,12 @@ history. Also what reports add to /mydata, /forget and the profile."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
+from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.i18n import N_
 from handlers.reports.labels import area_name, size_name, status_name, waste_names
@@ -17,14 +19,24 @@ from handlers.types import Choice
 from storage.reports import (
     Report,
     ReportConfirmation,
-    ReportDraft,
     ReportPhoto,
     ReportStatus,
     ReportStatusChange,
 )
 
 PAGE = 8
-BACK = "back"
+
+
+@button("myrep")
+@dataclass(frozen=True)
+class MyReportsPress:
+    """A report of the list ("open", its id), or a page of the list ("page", its offset)."""
+
+    verb: Literal["open", "page"]
+    n: int = 0
+
+
+FIRST_PAGE = MyReportsPress("page")
 
 
 def register(router: Router) -> None:
@@ -67,20 +79,19 @@ async def show_my_reports(ctx: Ctx, offset: int = 0) -> None:
             f"{report.code} · {ctx.tr.date(report.created_at)} · "
             f"{place_name(ctx, report.region_code, None)} · {status}"
         )
-        choices.append(Choice(f"report:{report.id}", f"{report.code} · {status}"))
+        choices.append(Choice(MyReportsPress("open", report.id).id, f"{report.code} · {status}"))
     if offset + PAGE < total:
-        choices.append(Choice(f"older:{offset + PAGE}", ctx._("➡️ Older reports")))
+        choices.append(Choice(MyReportsPress("page", offset + PAGE).id, ctx._("➡️ Older reports")))
     lines.append(ctx._("Choose a report to see it in detail."))
     ctx.ask("myreports.list", "\n".join(lines), choices)
 
 
 async def on_list_choice(ctx: Ctx) -> None:
-    choice = ctx.choice or ""
-    if choice.startswith("older:"):
-        await show_my_reports(ctx, int(choice.removeprefix("older:")))
+    press = MyReportsPress.parse(ctx.choice)
+    if press is not None and press.verb == "page":
+        await show_my_reports(ctx, press.n)
         return
-    report_id = int(choice.removeprefix("report:")) if choice.startswith("report:") else None
-    report = await ctx.session.get(Report, report_id) if report_id else None
+    report = await ctx.session.get(Report, press.n) if press is not None else None
     if report is None or report.reporter_id != ctx.user.id:
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return
@@ -117,13 +128,13 @@ async def show_report(ctx: Ctx, report: Report) -> None:
     ctx.ask(
         "myreports.detail",
         "\n".join(lines),
-        [Choice(BACK, ctx._("⬅️ Back to my reports"))],
+        [Choice(FIRST_PAGE.id, ctx._("⬅️ Back to my reports"))],
         photo_path=report.photos[0].path if report.photos else None,
     )
 
 
 async def on_detail_choice(ctx: Ctx) -> None:
-    if ctx.choice == BACK:
+    if MyReportsPress.parse(ctx.choice) == FIRST_PAGE:
         await show_my_reports(ctx)
     else:
         ctx.reprompt(ctx._("Please choose one of the options below."))
@@ -182,7 +193,6 @@ async def detach_reports(ctx: Ctx) -> None:
     await session.execute(
         update(ReportConfirmation).where(ReportConfirmation.user_id == uid).values(user_id=None)
     )
-    await session.execute(delete(ReportDraft).where(ReportDraft.user_id == uid))
 
 
 async def profile_lines(ctx: Ctx) -> list[str]:

@@ -1,7 +1,7 @@
-"""The report's first step: 1 to 5 photos of the dump.
+"""The report's first field: 1 to 5 photos of the dump.
 
 Each photo is checked and stored by the photo service as it arrives; the first one with EXIF GPS
-gives the location step a "use the photo's location" button.
+gives the location question a "use the photo's location" button.
 """
 
 from __future__ import annotations
@@ -9,64 +9,58 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.reports.draft import MAX_PHOTOS, asks, draft_step, save_and_advance
+from handlers.forms import DONE, Answers, Field, FormPress, Question
+from handlers.i18n import N_
 from handlers.services import PHOTOS, PhotoRejected, PhotoService
 from handlers.types import Choice, Kind
 
-DONE = "done"
+MAX_PHOTOS = 5
 
 
-@asks("report.photo")
-async def _ask_photo(ctx: Ctx, data: dict[str, Any]) -> None:
+def _missing(data: Answers) -> bool:
+    photos = data.get("photos", [])
+    return not photos or (len(photos) < MAX_PHOTOS and not data.get("photos_done"))
+
+
+async def _ask_photo(ctx: Ctx, data: Answers) -> Question:
     n = len(data.get("photos", []))
     if n == 0:
-        text = ctx._(
-            "📸 Send a photo of the dump (up to {max}). Tip: a photo sent as a file keeps its "
-            "location, which saves you a step.",
-            max=MAX_PHOTOS,
+        return Question(
+            ctx._(
+                "📸 Send a photo of the dump (up to {max}). Tip: a photo sent as a file keeps its "
+                "location, which saves you a step.",
+                max=MAX_PHOTOS,
+            )
         )
-        ctx.ask("report.photo", text)
-        return
     text = ctx._(
         "Photo {n} of {max} received. Send another one, or press «Done».", n=n, max=MAX_PHOTOS
     )
-    ctx.ask("report.photo", text, [Choice(DONE, ctx._("✅ Done"))])
+    return Question(text, [Choice(DONE.id, ctx._("✅ Done"))])
 
 
-@draft_step
-async def on_photo(ctx: Ctx, data: dict[str, Any]) -> None:
-    if ctx.choice == DONE and data.get("photos"):
-        data["photos_done"] = True
-        await save_and_advance(ctx, data)
-        return
+async def _parse_photo(ctx: Ctx, data: Answers) -> Answers | str:
+    photos: list[dict[str, Any]] = data.get("photos", [])
+    if FormPress.parse(ctx.choice) == DONE and photos:
+        return {"photos_done": True}
     if ctx.incoming.kind is not Kind.PHOTO:
-        ctx.reprompt(ctx._("I need a photo here: send a picture of the dump."))
-        return
-    problem = await _add_photo(ctx, data)
-    if problem:
-        ctx.reprompt(problem)
-        return
-    await save_and_advance(ctx, data)
+        return ctx._("I need a photo here: send a picture of the dump.")
+    return await _add_photo(ctx, photos, data.get("photo_gps"))
 
 
-async def _add_photo(ctx: Ctx, data: dict[str, Any]) -> str | None:
-    """Store the incoming photo in the draft; a translated reason if it cannot be used."""
+async def _add_photo(ctx: Ctx, photos: list[dict[str, Any]], gps: list[float] | None) -> Answers | str:
+    """The draft's photos with the incoming one; a translated reason if it cannot be used."""
     if ctx.media.error == "too_large":
         return ctx._("This file is larger than 20 MB, the most I can receive. Please send a smaller photo.")
     if ctx.media.error or ctx.media.data is None:
         return ctx._("I could not download this photo. Please send it again.")
-    photos: PhotoService = ctx.service(PHOTOS)
+    service: PhotoService = ctx.service(PHOTOS)
     try:
-        stored = await photos.ingest(ctx.media.data)
+        stored = (await service.ingest(ctx.media.data)).to_json()
     except PhotoRejected as exc:
         return _rejection_text(ctx, exc.reason)
-    if any(p["sha256"] == stored.sha256 for p in data["photos"]):
+    if any(p["sha256"] == stored["sha256"] for p in photos):
         return ctx._("You have already sent this photo.")
-    data["photos"].append(stored.to_json())
-    gps = stored.to_json().get("gps")
-    if gps and not data.get("photo_gps"):
-        data["photo_gps"] = gps
-    return None
+    return {"photos": [*photos, stored], "photo_gps": gps or stored.get("gps")}
 
 
 def _rejection_text(ctx: Ctx, reason: str) -> str:
@@ -77,3 +71,13 @@ def _rejection_text(ctx: Ctx, reason: str) -> str:
     if reason == "broken":
         return ctx._("This photo seems damaged or incomplete. Please take it again or send another one.")
     return ctx._("This file is not a photo I can read. Please send a JPEG, PNG or WebP picture.")
+
+
+PHOTO = Field(
+    "photo",
+    _ask_photo,
+    _parse_photo,
+    keys=("photos", "photos_done", "photo_gps"),
+    missing=_missing,
+    edit_label=N_("✏️ Edit the photos"),
+)

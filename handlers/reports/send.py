@@ -1,32 +1,43 @@
 """The end of the report flow: the summary, sending it, and the daily limit sending respects.
 
-Sending deletes the draft in the same transaction that creates the report, so a second press
-creates nothing. Joining an existing report (handlers.reports.duplicates) ends the same way: the
-draft's photos go to a report and the same closing question follows.
+Sending creates the report and the form engine drops the draft in the same transaction, so a second
+press creates nothing. Joining an existing report (handlers.reports.duplicates) ends the same way:
+the draft's photos go to a report and the same closing question follows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 
+from handlers.buttons import button
 from handlers.context import Ctx
+from handlers.forms import Answers, Question
 from handlers.i18n import KZ_TZ
 from handlers.reports.my_reports import place_name
-from handlers.reports.draft import DISCARD, asks, draft_data, drop_draft
 from handlers.reports.labels import size_name, waste_names
 from handlers.start import show_menu
 from handlers.types import Choice
 from storage.reports import LocationSource, Report, ReportPhoto, ReportStatus, ReportStatusChange
 
 DAILY_LIMIT = 10  # reports per citizen per day (Kazakhstan's calendar day)
-SEND, MY_REPORTS, ANOTHER = "send", "my_reports", "another"
 
 
-@asks("report.confirm")
-async def _ask_confirm(ctx: Ctx, data: dict[str, Any]) -> None:
+@button("sent")
+@dataclass(frozen=True)
+class SentPick:
+    """After a report is sent (or joined to another): see my reports, or report another dump."""
+
+    next: Literal["mine", "another"]
+
+
+MY_REPORTS, ANOTHER = SentPick("mine"), SentPick("another")
+
+
+async def summary(ctx: Ctx, data: Answers) -> Question:
     lines = [
         ctx._("Please check your report:"),
         ctx.ngettext("📸 {n} photo", "📸 {n} photos", len(data["photos"])),
@@ -38,31 +49,15 @@ async def _ask_confirm(ctx: Ctx, data: dict[str, Any]) -> None:
     lines.append("📏 " + size_name(ctx.tr, data["size"]))
     if data.get("comment"):
         lines.append("💬 " + data["comment"])
-    ctx.ask(
-        "report.confirm",
-        "\n".join(lines),
-        [Choice(SEND, ctx._("✅ Send the report")), Choice(DISCARD, ctx._("🗑 Discard"))],
-        photo_path=data["photos"][0]["thumb_path"],
-    )
+    return Question("\n".join(lines), photo_path=data["photos"][0]["thumb_path"])
 
 
-async def on_confirm(ctx: Ctx) -> None:
-    if ctx.choice == DISCARD:
-        await drop_draft(ctx)
-        await show_menu(ctx, ctx._("The report is discarded."))
-        return
-    if ctx.choice != SEND:
-        ctx.reprompt(ctx._("Please press «Send the report» or «Discard»."))
-        return
-    data = await draft_data(ctx)
-    if data is None:  # already sent (a second press that reached this step)
-        await show_menu(ctx, ctx._("This report has already been sent; nothing more to do."))
-        return
+async def send_report(ctx: Ctx, data: Answers) -> bool:
+    """Create the report from the confirmed answers; False (the draft stays) over the daily limit."""
     if await sent_today(ctx) >= DAILY_LIMIT:
         await show_menu(ctx, flood_text(ctx))
-        return
+        return False
     report = await create_report(ctx, data)
-    await drop_draft(ctx)
     ask_sent(
         ctx,
         ctx._(
@@ -73,9 +68,10 @@ async def on_confirm(ctx: Ctx) -> None:
             region=place_name(ctx, report.region_code, None),
         ),
     )
+    return True
 
 
-async def create_report(ctx: Ctx, data: dict[str, Any]) -> Report:
+async def create_report(ctx: Ctx, data: Answers) -> Report:
     report = Report(
         reporter_id=ctx.user.id,
         status=ReportStatus.NEW,
@@ -137,7 +133,7 @@ def ask_sent(ctx: Ctx, text: str) -> None:
     ctx.ask(
         "report.sent",
         text,
-        [Choice(MY_REPORTS, ctx._("📋 My reports")), Choice(ANOTHER, ctx._("📸 Report another dump"))],
+        [Choice(MY_REPORTS.id, ctx._("📋 My reports")), Choice(ANOTHER.id, ctx._("📸 Report another dump"))],
     )
 
 

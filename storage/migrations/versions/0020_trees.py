@@ -1,7 +1,7 @@
 """trees: plantings, captures, check-ins, certificate names
 
 Revision ID: 0020_trees
-Revises: 0003
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import storage.base  # noqa: F401  (UTCDateTime)
 
 
 revision = '0020_trees'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
