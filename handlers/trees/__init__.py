@@ -17,6 +17,7 @@ from handlers.trees.capture import CheckinPress, on_alive, on_capture_photo, on_
 from handlers.trees.certificate import ask_name, on_name, show_certificate
 from handlers.trees.my_trees import TreesPress, own_planting, show_card, show_list
 from handlers.trees.personal import export_trees, forget_trees, profile_lines
+from handlers.trees.planting import PLANTING
 from handlers.trees.rates import show_rates
 
 
@@ -29,6 +30,7 @@ def register(router: Router) -> None:
     router.step("trees.capture_photo")(on_capture_photo)
     router.step("trees.cert_name")(on_name_or_press)
     router.action(CheckinPress)(on_checkin)
+    PLANTING.register(router)
     router.personal_data("trees", export_trees, forget_trees)
     router.profile_lines.append(profile_lines)
 
@@ -47,7 +49,7 @@ async def on_press(ctx: Ctx) -> None:
     elif press.verb == "page":
         await show_list(ctx, press.arg)
     elif press.verb == "log":
-        await show_list(ctx)  # the planting wizard comes with the form engine
+        await PLANTING.open(ctx)
     elif press.verb == "rates":
         await show_rates(ctx)
     elif press.verb == "cert":

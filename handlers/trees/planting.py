@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from handlers.buttons import MaxLen, button
 from handlers.context import Ctx, normalise_label
-from handlers.forms import SKIP, Answers, Field, Form, Question
+from handlers.forms import SKIP, Answers, Field, Form, Question, optional_text
 from handlers.i18n import KZ_TZ, N_
 from handlers.photo_input import take_photo
 from handlers.reports.labels import area_name
@@ -228,16 +228,6 @@ async def ask_note(ctx: Ctx, data: Answers) -> Question:
     )
 
 
-async def parse_note(ctx: Ctx, data: Answers) -> Answers | str:
-    if ctx.choice == SKIP.id:
-        return {"note": None}
-    if ctx.incoming.kind is not Kind.TEXT or not ctx.text:
-        return ctx._("Please type a note, or press «Skip».")
-    if len(ctx.text) > NOTE_LENGTH:
-        return ctx._("The note is too long: at most {max} characters, please shorten it.", max=NOTE_LENGTH)
-    return {"note": ctx.text}
-
-
 # --- summary and saving ---------------------------------------------------------------------------
 async def summary(ctx: Ctx, data: Answers) -> Question:
     tr = ctx.tr
@@ -305,7 +295,17 @@ PLANTING = Form(
         Field("place", ask_place, parse_place, keys=("region", "lat", "lon", "district", "source"), edit_label=N_("✏️ Place")),
         Field("day", ask_day, parse_day, keys=("planted_on",), edit_label=N_("✏️ Date")),
         Field("photo", ask_photo, parse_photo, edit_label=N_("✏️ Photo")),
-        Field("note", ask_note, parse_note, edit_label=N_("✏️ Note")),
+        Field(
+            "note",
+            ask_note,
+            optional_text(
+                "note",
+                NOTE_LENGTH,
+                N_("Please type a note, or press «Skip»."),
+                N_("The note is too long: at most {max} characters, please shorten it."),
+            ),
+            edit_label=N_("✏️ Note"),
+        ),
     ),
     summary=summary,
     submit=save,
