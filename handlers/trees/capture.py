@@ -77,8 +77,8 @@ async def start_capture(ctx: Ctx, planting: TreePlanting, months: int = 0) -> No
     ctx.ask(
         "trees.alive",
         ctx._(
-            "{species} × {count}, planted on {date}: how many of these trees are alive now? Type "
-            "the number, or use a button.",
+            "{species} × {count}, planted on {date}\nHow many of these trees are alive now? Type the "
+            "number, or use a button.",
             species=name,
             count=planting.count,
             date=ctx.tr.day(planting.planted_on),

@@ -113,7 +113,7 @@ async def show_card(ctx: Ctx, planting: TreePlanting, intro: str | None = None) 
                 if capture.alive is not None
                 else ctx._("no answer")
             )
-            lines.append(f"• {tr.datetime(capture.captured_at)}: {alive}" + (" 📸" if capture.photo_path else ""))
+            lines.append(f"• {tr.date(capture.captured_at)}: {alive}" + (" 📸" if capture.photo_path else ""))
     text = "\n".join(lines)
     ctx.ask(
         "trees.card",
