@@ -19,7 +19,9 @@ from bot.photos import PhotoStore
 from bot.i18n import translators
 from bot.outbox import OutboxSender
 from handlers import build_router
+from handlers.deep_links import DeepLinks
 from handlers.engine import Engine
+from handlers.services import CERTIFICATES, DEEP_LINKS
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
 
@@ -34,7 +36,8 @@ def build_services(settings: Settings) -> dict[str, Any]:
         "media_dir": settings.MEDIA_DIR,
         "geo": shared_geography(),
         "photos": PhotoStore(settings.MEDIA_DIR),
-        "certificates": CertificateDrawer(),
+        CERTIFICATES: CertificateDrawer(),
+        DEEP_LINKS: DeepLinks(settings.TELEGRAM_BOT_USERNAME, settings.TWILIO_WHATSAPP_FROM),
     }
     if settings.GEOCODING_ENABLED:
         services["geocoder"] = NominatimGeocoder(settings.GEOCODING_USER_AGENT)
@@ -49,6 +52,10 @@ class App:
     engine: Engine
     sender: OutboxSender
     channels: dict[str, Channel] = field(default_factory=dict)
+
+    @property
+    def deep_links(self) -> DeepLinks:
+        return self.engine.router.services[DEEP_LINKS]
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
 
     BOT_TOKEN: str | None = None
     TELEGRAM_API_URL: str | None = Field(None, description="A self-hosted Bot API server")
+    # For t.me deep links made where the bot does not poll (polling learns it from getMe).
+    TELEGRAM_BOT_USERNAME: str | None = None
     DATABASE_URL: str = "sqlite+aiosqlite:///data/taza.db"
     MEDIA_DIR: Path = Path("data/media")
     TWILIO_ACCOUNT_SID: str | None = None

@@ -13,6 +13,7 @@ FLOW_MODULES = (
     "handlers.profile",
     "handlers.reports",
     "handlers.reports.my_reports",
+    "handlers.reports.links",
     "handlers.moderation.admin",
     "handlers.moderation",
     "handlers.reports.followup",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from handlers.buttons import SEPARATOR, prefix_of
+from handlers.deep_links import check_prefix, parse_payload
 
 if TYPE_CHECKING:
     from handlers.context import Ctx
@@ -21,6 +22,8 @@ DataExporter = Callable[["Ctx"], Awaitable[dict[str, Any]]]
 DataEraser = Callable[["Ctx"], Awaitable[None]]
 # Lines a feature adds to "My profile" (for example how many reports the user sent).
 ProfileLines = Callable[["Ctx"], Awaitable[list[str]]]
+# What a deep link opens, given the payload's argument ("12" of "r-12"); see handlers/deep_links.py.
+DeepLinkHandler = Callable[["Ctx", str], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class Router:
     menu_photo: Handler | None = None
     # Services the composition root hands to flows (geography, photo store, ...), by name.
     services: dict[str, Any] = field(default_factory=dict)
+    # Deep-link prefix -> what it opens.
+    deep_links: dict[str, DeepLinkHandler] = field(default_factory=dict)
 
     def command(
         self, name: str, *, argument: bool = False, without_consent: bool = False
@@ -151,3 +156,24 @@ class Router:
 
     def menu_entry_by_id(self, entry_id: str) -> MenuEntry | None:
         return next((e for e in self.menu if e.id == entry_id), None)
+
+    def deep_link(self, prefix: str) -> Callable[[DeepLinkHandler], DeepLinkHandler]:
+        """Open `/start PREFIX-ARGUMENT` links with the handler, after language and consent."""
+        check_prefix(prefix)
+
+        def decorate(handler: DeepLinkHandler) -> DeepLinkHandler:
+            if prefix in self.deep_links:
+                raise ValueError(f"deep-link prefix {prefix} registered twice")
+            self.deep_links[prefix] = handler
+            return handler
+
+        return decorate
+
+    def deep_link_for(self, payload: str) -> tuple[DeepLinkHandler, str] | None:
+        """The handler and argument a payload opens; None when it is malformed or its prefix unknown."""
+        parts = parse_payload(payload)
+        if parts is None:
+            return None
+        prefix, argument = parts
+        handler = self.deep_links.get(prefix)
+        return (handler, argument) if handler else None

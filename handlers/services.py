@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 GEO, PHOTOS, GEOCODER, CERTIFICATES = "geo", "photos", "geocoder", "certificates"
+DEEP_LINKS = "deep_links"  # a handlers.deep_links.DeepLinks: makes t.me / wa.me links
 
 
 class PhotoRejected(Exception):

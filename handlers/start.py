@@ -33,6 +33,7 @@ class MenuPick:
 
 
 AGREE, DECLINE = ConsentAnswer("agree"), ConsentAnswer("decline")
+LINK = "deep_link"  # state key: the payload of a deep link waiting for language and consent
 
 
 def register(router: Router) -> None:
@@ -53,9 +54,12 @@ def _language_choices() -> list[Choice]:
 
 
 async def start(ctx: Ctx) -> None:
-    """Greets, then asks what is still missing: the language, then consent, then shows the menu."""
+    """Greets, then asks what is still missing: the language, then consent; then opens the deep
+    link the user came with (`/start PAYLOAD`), or shows the menu."""
+    link = _link_of(ctx)
     ctx.end_flow()
     if ctx.user.language is None:
+        _keep_link(ctx, link)
         ctx.ask(
             "start.language",
             ctx._(
@@ -67,10 +71,35 @@ async def start(ctx: Ctx) -> None:
             menu=False,
         )
         return
+    await _after_language(ctx, link, ctx._("Welcome back! What would you like to do?"))
+
+
+def _link_of(ctx: Ctx) -> str | None:
+    """The payload of `/start PAYLOAD` when a feature opens it. When start runs because a user
+    without consent wrote something else, the link waiting in the state is kept."""
+    incoming = ctx.incoming
+    if incoming.kind is Kind.COMMAND and incoming.command == "start":
+        return incoming.args if ctx.router.deep_link_for(incoming.args) else None
+    return ctx.state.get(LINK)
+
+
+def _keep_link(ctx: Ctx, link: str | None) -> None:
+    """Keep the link in the conversation state (a restart does not lose it) until consent."""
+    if link:
+        ctx.state[LINK] = link
+
+
+async def _after_language(ctx: Ctx, link: str | None, welcome: str) -> None:
     if ctx.user.consent_at is None:
+        _keep_link(ctx, link)
         ask_consent(ctx)
         return
-    await show_menu(ctx, ctx._("Welcome back! What would you like to do?"))
+    target = ctx.router.deep_link_for(link) if link else None
+    if target is None:
+        await show_menu(ctx, welcome)
+        return
+    handler, argument = target
+    await handler(ctx, argument)
 
 
 async def ask_language(ctx: Ctx) -> None:
@@ -88,11 +117,9 @@ async def on_language(ctx: Ctx) -> None:
         ctx.reprompt(ctx._("Please choose one of the languages below."))
         return
     ctx.set_language(pick.language)
+    link = ctx.state.get(LINK)
     ctx.end_flow()
-    if ctx.user.consent_at is None:
-        ask_consent(ctx)
-        return
-    await show_menu(ctx, ctx._("Done: I will speak English with you."))
+    await _after_language(ctx, link, ctx._("Done: I will speak English with you."))
 
 
 def ask_consent(ctx: Ctx) -> None:
@@ -117,8 +144,9 @@ async def on_consent(ctx: Ctx) -> None:
     answer = ConsentAnswer.parse(ctx.choice)
     if answer == AGREE:
         ctx.user.consent_at = ctx.now
+        link = ctx.state.get(LINK)
         ctx.end_flow()
-        await show_menu(ctx, ctx._("Thank you! Here is the main menu."))
+        await _after_language(ctx, link, ctx._("Thank you! Here is the main menu."))
     elif answer == DECLINE:
         ctx.end_flow()
         ctx.reply(

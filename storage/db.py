@@ -55,7 +55,9 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Table, rows: Sequenc
     return module.insert(table).values(list(rows)).on_conflict_do_nothing()
 
 
-def _alembic_config(url: str):
+def alembic_config(url: str):
+    """Alembic's configuration for this project's migrations on `url` (also used by the tests
+    that walk every revision up and down)."""
     from alembic.config import Config
 
     config = Config()
@@ -74,11 +76,11 @@ def migrate_sync(url: str, revision: str = "head") -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        command.upgrade(_alembic_config(url), revision)
+        command.upgrade(alembic_config(url), revision)
         return
     # Called from async code: Alembic's env runs its own event loop, so give it a thread.
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(command.upgrade, _alembic_config(url), revision).result()
+        pool.submit(command.upgrade, alembic_config(url), revision).result()
 
 
 async def migrate(url: str, revision: str = "head") -> None:

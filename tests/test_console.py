@@ -43,6 +43,14 @@ def test_piped_conversation_on_embedded_sqlite(tmp_path: Path) -> None:
     assert "С возвращением" in again.stdout
 
 
+def test_deep_link_typed_on_the_console(tmp_path: Path) -> None:
+    """`/start r-1`: language, consent, then the report link's answer (no report 1 is theirs)."""
+    result = run_bot(["console", "--user", "dana"], "/start r-1\n3\n1\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "personal data" in result.stdout
+    assert "This link is not valid, or the report is not yours." in result.stdout
+
+
 def test_no_token_runs_console(tmp_path: Path) -> None:
     result = run_bot([], "/start\n3\n", tmp_path)
     assert result.returncode == 0, result.stderr

@@ -236,6 +236,7 @@ async def run_telegram(app: App, *, polling_timeout: int = 30, retries: int = 3)
     bot = build_bot(app.settings, retries)
     try:
         me = await _connect(bot)
+        app.deep_links.telegram_bot = me.username  # t.me links name the bot Telegram says we are
         await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude each other
         app.add_channel(TelegramChannel(bot, app.settings.MEDIA_DIR))
         app.sender.wake()

@@ -45,13 +45,19 @@ async def _reset_schema(url: str) -> None:
         await engine.dispose()
 
 
-def postgres_migrated() -> str:
+def postgres_empty() -> str:
+    """TEST_DATABASE_URL with an empty public schema (no tables, no alembic_version)."""
     url = os.environ[PG_ENV]
     try:
         with ThreadPoolExecutor(1) as pool:  # fixtures may be set up inside a running loop
             pool.submit(asyncio.run, _reset_schema(url)).result()
     except Exception as exc:  # fail loudly: CI set the variable, so PostgreSQL must be there
         raise RuntimeError(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc}") from exc
+    return url
+
+
+def postgres_migrated() -> str:
+    url = postgres_empty()
     migrate_sync(url)
     return url
 
