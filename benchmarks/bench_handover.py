@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import create_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from jobs.base import run_job  # noqa: E402
+from bot.scheduler import run_job  # noqa: E402
 from storage.base import Base, utcnow  # noqa: E402
 from storage.models import OutboxMessage, User  # noqa: E402
 from storage.moderation import add_moderator, bind_chat  # noqa: E402

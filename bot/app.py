@@ -73,7 +73,14 @@ async def create_app(
     db = create_engine(settings.DATABASE_URL)
     sessions = session_factory(db)
     router = build_router(build_services(settings))
-    engine = Engine(sessions, router, translators(), is_admin=settings.is_admin, clock=clock)
+    engine = Engine(
+        sessions,
+        router,
+        translators(),
+        is_admin=settings.is_admin,
+        clock=clock,
+        fallback_language=settings.FALLBACK_LANGUAGE,
+    )
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)

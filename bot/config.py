@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from handlers.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from storage.users import parse_account
-
 
 
 class ConfigError(Exception):
@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     WEB_HOST: str = "127.0.0.1"
     WEB_PORT: int = Field(8080, ge=1, le=65535)
     ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The language of people and chats whose own is not known (an admin who never wrote, a
+    # message to someone who never chose one), for replies, notifications and jobs alike.
+    FALLBACK_LANGUAGE: str = DEFAULT_LANGUAGE
     # Typed addresses looked up with OpenStreetMap's Nominatim (off: the user picks the region).
     GEOCODING_ENABLED: bool = False
     GEOCODING_USER_AGENT: str = "taza-bot/0.1 (Taza Qazaqstan citizen reports)"
@@ -69,6 +72,13 @@ class Settings(BaseSettings):
     def _check_checkin_months(cls, value: list[int]) -> list[int]:
         if not value or any(not 1 <= m <= 60 for m in value):
             raise ValueError("a JSON list of months from 1 to 60, e.g. [6, 12]")
+        return value
+
+    @field_validator("FALLBACK_LANGUAGE")
+    @classmethod
+    def _check_fallback_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"use one of {', '.join(LANGUAGES)}")
         return value
 
     @field_validator("DATABASE_URL")

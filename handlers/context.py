@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import Translator
-from handlers.router import Router
+from handlers.notify import Notifier
 from handlers.types import Choice, Document, Incoming, Reply
 from storage.models import Identity, User
-from storage.users import latest_address
 
 MENU = "menu"  # the choice that leads back to the main menu from every step
 MAX_MEDIA_BYTES = 20 * 1024 * 1024  # Telegram's limit for bots' downloads; WhatsApp's is lower
@@ -41,6 +41,54 @@ def normalise_label(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
 
+Handler = Callable[["Ctx"], Awaitable[None]]
+# Export and erasure of a feature's personal data, for /mydata and /forget.
+DataExporter = Callable[["Ctx"], Awaitable[dict[str, Any]]]
+DataEraser = Callable[["Ctx"], Awaitable[None]]
+# Lines a feature adds to "My profile" (for example how many reports the user sent).
+ProfileLines = Callable[["Ctx"], Awaitable[list[str]]]
+# What a deep link opens, given the payload's argument ("12" of "r-12"); see handlers/deep_links.py.
+DeepLinkHandler = Callable[["Ctx", str], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    id: str
+    label: str  # an N_() message id
+    order: int
+    handler: Handler
+
+
+class Flows(Protocol):
+    """What a step may look up among the registered flows, read-only. `handlers.router.Router`
+    provides it; a step never registers anything, so it does not see how registration works."""
+
+    @property
+    def steps(self) -> Mapping[str, Handler]: ...
+
+    @property
+    def services(self) -> Mapping[str, Any]: ...
+
+    @property
+    def menu(self) -> Sequence[MenuEntry]: ...
+
+    @property
+    def menu_photo(self) -> Handler | None: ...
+
+    @property
+    def profile_lines(self) -> Sequence[ProfileLines]: ...
+
+    @property
+    def exporters(self) -> Mapping[str, DataExporter]: ...
+
+    @property
+    def erasers(self) -> Sequence[DataEraser]: ...
+
+    def menu_entry_by_id(self, entry_id: str) -> MenuEntry | None: ...
+
+    def deep_link_for(self, payload: str) -> tuple[DeepLinkHandler, str] | None: ...
+
+
 @dataclass
 class Ctx:
     session: AsyncSession
@@ -50,9 +98,10 @@ class Ctx:
     state: dict[str, Any]
     tr: Translator
     translators: dict[str, Translator]
-    router: Router
+    router: Flows  # the registered flows, read-only (a step answers with them, never adds to them)
     now: datetime
     is_admin: bool
+    fallback_language: str  # for people and chats whose language is unknown (see `notifier`)
     choice: str | None = None
     button: Any = None  # the typed value of a pressed action button (handlers.buttons)
     media: Media = field(default_factory=Media)
@@ -169,12 +218,7 @@ class Ctx:
     def send_to_chat(self, channel: str, chat_id: str, reply: Reply) -> None:
         self.outbox.append((channel, chat_id, reply))
 
-    async def notify_user(self, user_id: int, build: Callable[[Translator], Reply]) -> bool:
-        """Write to a user in their own language on the channel they used last; False if the user
-        can no longer be reached (no identity left, e.g. after /forget)."""
-        address = await latest_address(self.session, user_id)
-        if address is None:
-            return False
-        channel, chat_id, language = address
-        self.outbox.append((channel, chat_id, build(self.translators.get(language or "", self.tr))))
-        return True
+    @cached_property
+    def notifier(self) -> Notifier:
+        """Writes to other people (a reporter, a region's moderators) with this step's replies."""
+        return Notifier(self.session, self.translators, self.fallback_language, self.send_to_chat)

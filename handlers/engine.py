@@ -30,6 +30,7 @@ from storage.models import (
     OutboxStatus,
     User,
 )
+from storage.outbox import queue_message
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,14 @@ class Engine:
         *,
         is_admin: Callable[[str, str], bool] = lambda channel, ident: False,
         clock: Callable[[], datetime] = utcnow,
+        fallback_language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self.sessions = sessions
         self.router = router
         self.translators = translators
         self.is_admin = is_admin
         self.clock = clock
+        self.fallback_language = fallback_language  # when neither the user nor the channel says
         self.media_fetchers: dict[str, MediaFetcher] = {}
         self.after_commit: list[Callable[[], None]] = []  # e.g. wake the outbox sender
 
@@ -151,6 +154,7 @@ class Engine:
             router=self.router,
             now=now,
             is_admin=self.is_admin(incoming.channel, incoming.sender_id),
+            fallback_language=self.fallback_language,
             media=media,
         )
         await self._dispatch(ctx)
@@ -159,7 +163,7 @@ class Engine:
         self._write_outbox(session, ctx.outbox, now)
 
     def translator_for(self, user: User, incoming: Incoming) -> Translator:
-        language = user.language or guess_language(incoming.language_hint) or DEFAULT_LANGUAGE
+        language = user.language or guess_language(incoming.language_hint) or self.fallback_language
         return self.translators[language]
 
     async def _user_for(self, session: AsyncSession, incoming: Incoming, now: datetime):
@@ -286,16 +290,8 @@ class Engine:
     def _write_outbox(
         self, session: AsyncSession, outbox: list[tuple[str, str, Reply]], now: datetime
     ) -> None:
-        session.add_all(
-            OutboxMessage(
-                channel=channel,
-                chat_id=chat_id,
-                payload=reply.to_json(),
-                created_at=now,
-                next_attempt_at=now,
-            )
-            for channel, chat_id, reply in outbox
-        )
+        for channel, chat_id, reply in outbox:
+            queue_message(session, channel, chat_id, reply.to_json(), now)
 
     async def _record_failure(self, incoming: Incoming, exc: Exception) -> None:
         """Mark the update as handled with its error and tell the user, in a fresh transaction."""
@@ -317,7 +313,7 @@ class Engine:
             tr = self.translators[
                 (user.language if user else None)
                 or guess_language(incoming.language_hint)
-                or DEFAULT_LANGUAGE
+                or self.fallback_language
             ]
             reply = Reply(
                 text=tr._("Sorry, something went wrong on our side. Please try again."),

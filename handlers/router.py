@@ -6,24 +6,13 @@ adding a module and its line in `handlers.FLOW_MODULES`: no channel code changes
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from handlers.buttons import SEPARATOR, prefix_of
+from handlers.context import DataEraser, DataExporter, DeepLinkHandler, Handler, MenuEntry, ProfileLines
 from handlers.deep_links import check_prefix, parse_payload
-
-if TYPE_CHECKING:
-    from handlers.context import Ctx
-
-Handler = Callable[["Ctx"], Awaitable[None]]
-# Export and erasure of a feature's personal data, for /mydata and /forget.
-DataExporter = Callable[["Ctx"], Awaitable[dict[str, Any]]]
-DataEraser = Callable[["Ctx"], Awaitable[None]]
-# Lines a feature adds to "My profile" (for example how many reports the user sent).
-ProfileLines = Callable[["Ctx"], Awaitable[list[str]]]
-# What a deep link opens, given the payload's argument ("12" of "r-12"); see handlers/deep_links.py.
-DeepLinkHandler = Callable[["Ctx", str], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +54,6 @@ class Action:
     kind: type
     handler: Handler
     without_consent: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class MenuEntry:
-    id: str
-    label: str  # an N_() message id
-    order: int
-    handler: Handler
 
 
 @dataclass

@@ -1,11 +1,11 @@
-"""Scheduled jobs (APScheduler). One module per job, listed in JOB_MODULES; each has NAME, HELP,
-`trigger(settings)` and `async run(job: JobContext) -> str` (a one-line summary). Jobs are
-idempotent: each run looks at the database as it is, so running twice or after a crash is safe."""
+"""Scheduled jobs. Each module exports `JOBS`, a list of `jobs.base.Job` (name, help, trigger from
+the settings, run); the composition root (bot/scheduler.py) schedules all of `JOBS` and offers
+them to `python -m bot jobs`. A job gets what it needs in its `JobContext` and imports nothing
+from bot/. Jobs are idempotent: each run looks at the database as it is, so running twice or
+after a crash is safe."""
 
-JOB_MODULES = (
-    "jobs.handover",
-    "jobs.escalation",
-    "jobs.still_there",
-    "jobs.digest",
-    "jobs.trees",
-)
+from jobs import digest, escalation, handover, still_there, trees
+from jobs.base import Job
+
+MODULES = (handover, escalation, still_there, digest, trees)
+JOBS: list[Job] = [job for module in MODULES for job in module.JOBS]

@@ -1,73 +1,68 @@
-"""What a job sees: the database, the app's clock, translators, services, and the outbox."""
+"""What a job is and what it sees: the database, the app's clock, the settings, the services, the
+geodata and a notifier that queues messages in the job's transaction. Jobs do not know the bot:
+the composition root (bot/scheduler.py) builds the `JobContext` and schedules every `Job`."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import import_module
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
+from apscheduler.triggers.base import BaseTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.i18n import Translator
+from handlers.notify import Notifier
 from handlers.types import Reply
-from storage.models import OutboxMessage
+from storage.outbox import queue_message
 
-if TYPE_CHECKING:
-    from bot.app import App
 
-log = logging.getLogger(__name__)
+class JobSettings(Protocol):
+    """The settings jobs read (bot.config.Settings has them)."""
+
+    ADMINS: list[str]
+    MEDIA_DIR: Path
+    FALLBACK_LANGUAGE: str
+    HANDOVER_EVERY_MINUTES: int
+    ESCALATION_HOURS: float
+    ANNOUNCE_PER_RUN: int
+    TREE_CHECKIN_MONTHS: list[int]
 
 
 @dataclass
 class JobContext:
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime]
-    translators: dict[str, Translator]
-    services: dict[str, Any]
+    settings: JobSettings
+    services: Mapping[str, Any]
+    translators: Mapping[str, Translator]
+    geodata_dir: Path  # the region and district polygons (kz_regions.geojson, ...)
     wake_sender: Callable[[], None]
+    _notifiers: list[Notifier] = field(default_factory=list, init=False, repr=False)
+
+    def notifier(self, session: AsyncSession, now: datetime) -> Notifier:
+        """Messages queued in `session`'s transaction: they exist only if the job commits."""
+
+        def queue(channel: str, chat_id: str, reply: Reply) -> None:
+            queue_message(session, channel, chat_id, reply.to_json(), now)
+
+        notifier = Notifier(session, self.translators, self.settings.FALLBACK_LANGUAGE, queue)
+        self._notifiers.append(notifier)
+        return notifier
 
     @property
-    def settings(self) -> Any:
-        return self.services["settings"]
-
-    def tr(self, language: str | None) -> Translator:
-        return self.translators.get(language or "", self.translators["ru"])
-
-    @staticmethod
-    def send(session: AsyncSession, channel: str, chat_id: str, reply: Reply, now: datetime) -> None:
-        """Queue a message in the job's own transaction: it is sent only if the job commits."""
-        session.add(
-            OutboxMessage(
-                channel=channel, chat_id=chat_id, payload=reply.to_json(), created_at=now, next_attempt_at=now
-            )
-        )
+    def unreachable(self) -> int:
+        """People this run could not write to (no identity left after /forget)."""
+        return sum(notifier.unreachable for notifier in self._notifiers)
 
 
-def job_modules() -> dict[str, ModuleType]:
-    from jobs import JOB_MODULES
+@dataclass(frozen=True)
+class Job:
+    """One scheduled job, as a jobs module lists it in its `JOBS`."""
 
-    modules = [import_module(name) for name in JOB_MODULES]
-    return {module.NAME: module for module in modules}
-
-
-def job_context(app: App) -> JobContext:
-    return JobContext(
-        sessions=app.sessions,
-        clock=app.engine.clock,
-        translators=app.engine.translators,
-        services=app.engine.router.services,
-        wake_sender=app.sender.wake,
-    )
-
-
-async def run_job(app: App, name: str) -> str:
-    """Run one job now, then wake the outbox sender for what it queued."""
-    module = job_modules()[name]
-    summary = await module.run(job_context(app))
-    app.sender.wake()
-    log.info("job %s: %s", name, summary)
-    return summary
+    name: str
+    help: str
+    trigger: Callable[[JobSettings], BaseTrigger]  # when it runs, from the settings
+    run: Callable[[JobContext], Awaitable[str]]  # returns a one-line summary

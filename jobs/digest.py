@@ -11,22 +11,19 @@ from sqlalchemy import func, select
 
 from handlers.i18n import KZ_TZ
 from handlers.moderation.routing import Routes
+from handlers.places import area_name
 from handlers.reports.labels import status_name
 from handlers.services import GEO
 from handlers.types import Reply
-from jobs.base import JobContext
-from jobs.digest_map import draw_region_map
+from jobs.base import Job, JobContext
+from jobs.digest_map import draw_region_map, region_shapes
 from storage.db import insert_ignoring_conflicts
-from storage.moderation import JobRun, ReportTriage, all_chats
+from storage.models import JobRun
+from storage.moderation import ReportTriage, all_chats
 from storage.reports import OPEN_STATUSES, Report, ReportStatus
 
-NAME = "digest"
-HELP = "post each region's daily digest with a map of its open reports"
+NAME = "digest"  # also the job's name in `job_runs`
 OLDEST = 5
-
-
-def trigger(settings) -> CronTrigger:
-    return CronTrigger(hour=9, minute=0, timezone=KZ_TZ)
 
 
 async def run(job: JobContext) -> str:
@@ -38,6 +35,8 @@ async def run(job: JobContext) -> str:
     async with job.sessions() as session, session.begin():
         regions = sorted({chat.region_code for chat in await all_chats(session)} & set(geo.regions))
         routes = Routes(session, job.settings.ADMINS)
+        notify = job.notifier(session, now)
+        outlines = region_shapes(job.geodata_dir)
         for region in regions:
             claimed = await session.execute(
                 insert_ignoring_conflicts(session, JobRun.__table__, [{"job": NAME, "key": f"{region}:{day}", "done_at": now}])
@@ -70,10 +69,11 @@ async def run(job: JobContext) -> str:
             ).all()
             picture = f"digests/{region}-{day}.png"
             (media_dir / "digests").mkdir(parents=True, exist_ok=True)
-            (media_dir / picture).write_bytes(draw_region_map(region, [(lat, lon) for lat, lon in points]))
+            (media_dir / picture).write_bytes(draw_region_map(outlines[region], [(lat, lon) for lat, lon in points]))
             for channel, chat_id, language in destinations:
-                tr = job.tr(language)
-                lines = [tr._("📊 Daily digest: {region}, {date}", region=geo.regions[region].name(tr.language), date=tr.date(now))]
+                tr = notify.translator(language)
+                name = area_name(geo, tr.language, region, None)
+                lines = [tr._("📊 Daily digest: {region}, {date}", region=name, date=tr.date(now))]
                 for status in ReportStatus:
                     if counts.get(status):
                         lines.append(f"• {status_name(tr, status)}: {counts[status]}")
@@ -92,7 +92,17 @@ async def run(job: JobContext) -> str:
                                 status=status_name(tr, report.status),
                             )
                         )
-                job.send(session, channel, chat_id, Reply(text="\n".join(lines), photo_path=picture, kind="digest"), now)
+                notify.to_chat(channel, chat_id, Reply(text="\n".join(lines), photo_path=picture, kind="digest"))
             sent += 1
     job.wake_sender()
     return f"digests for {sent} regions"
+
+
+JOBS = [
+    Job(
+        NAME,
+        "post each region's daily digest with a map of its open reports",
+        lambda settings: CronTrigger(hour=9, minute=0, timezone=KZ_TZ),
+        run,
+    )
+]

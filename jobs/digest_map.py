@@ -1,5 +1,5 @@
 """A region's outline with its open reports as dots, drawn with Pillow from the region polygons
-(bot/geodata): no tile server. Equirectangular projection scaled by cos(latitude), which keeps a
+(the geodata folder the composition root passes in): no tile server. Equirectangular projection scaled by cos(latitude), which keeps a
 region's shape right at Kazakhstan's latitudes."""
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ import json
 import math
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
-
-from bot.geo import GEODATA_DIR
 
 WIDTH, HEIGHT, MARGIN = 800, 600, 30
 BACKGROUND = (255, 255, 255)
@@ -25,8 +24,9 @@ DOT_RADIUS = 5
 
 
 @cache
-def region_shapes() -> dict[str, BaseGeometry]:
-    with (GEODATA_DIR / "kz_regions.geojson").open(encoding="utf-8") as fh:
+def region_shapes(geodata_dir: Path) -> dict[str, BaseGeometry]:
+    """Each region's outline by its ISO code, read once per folder."""
+    with (geodata_dir / "kz_regions.geojson").open(encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     return {f["properties"]["iso_code"]: shape(f["geometry"]) for f in features}
 
@@ -58,9 +58,8 @@ def _polygons(geometry: BaseGeometry) -> Iterable[Polygon]:
         yield from geometry.geoms
 
 
-def draw_region_map(region_code: str, points: Iterable[tuple[float, float]]) -> bytes:
+def draw_region_map(outline: BaseGeometry, points: Iterable[tuple[float, float]]) -> bytes:
     """PNG bytes: the region's outline and a dot per (latitude, longitude)."""
-    outline = region_shapes()[region_code]
     project = Projection(outline.bounds)
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)

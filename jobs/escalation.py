@@ -11,20 +11,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select, update
 
 from handlers.moderation.routing import Routes
-from handlers.services import GEO
 from handlers.moderation.triage import UNTRIAGED, report_card
+from handlers.places import area_name
+from handlers.services import GEO
 from handlers.types import Reply
-from jobs.base import JobContext
+from jobs.base import Job, JobContext
 from storage.moderation import ReportTriage
 from storage.reports import Report
-
-NAME = "escalation"
-HELP = "re-announce reports untriaged for too long and escalate them to admins"
-
-
-def trigger(settings) -> IntervalTrigger:
-    return IntervalTrigger(minutes=30)
-
 
 async def run(job: JobContext) -> str:
     now = job.clock()
@@ -67,28 +60,39 @@ async def run(job: JobContext) -> str:
         geo = job.services[GEO]
         hours = int(settings.ESCALATION_HOURS)
         routes = Routes(session, settings.ADMINS)
+        notify = job.notifier(session, now)
         for region, reports in by_region.items():
             destinations, national = await routes.region(region)
             if national:
                 continue  # the admins see these below
             for channel, chat_id, language in destinations:
-                tr = job.tr(language)
+                tr = notify.translator(language)
                 text = tr.ngettext(
                     "⏰ {n} report of this region has waited for triage longer than {hours} h.",
                     "⏰ {n} reports of this region have waited for triage longer than {hours} h.",
                     overdue_counts.get(region, len(reports)),
                     hours=hours,
                 )
-                job.send(session, channel, chat_id, Reply(text=text, kind="moderation"), now)
+                notify.to_chat(channel, chat_id, Reply(text=text, kind="moderation"))
                 for report in reports[: settings.ANNOUNCE_PER_RUN]:
-                    job.send(session, channel, chat_id, report_card(tr, report, geo, header=tr._("⏰ Overdue")), now)
+                    notify.to_chat(channel, chat_id, report_card(tr, report, geo, header=tr._("⏰ Overdue")))
         for channel, chat_id, language in await routes.national():
-            tr = job.tr(language)
+            tr = notify.translator(language)
             lines = [tr._("⏰ Escalated: reports untriaged for longer than {hours} h:", hours=hours)]
             for region, reports in sorted(by_region.items()):
-                name = geo.regions[region].name(tr.language) if region in geo.regions else region
+                name = area_name(geo, tr.language, region, None)
                 codes = ", ".join(r.code for r in reports[:10]) + (" …" if len(reports) > 10 else "")
                 lines.append(f"• {name}: {len(reports)} ({codes})")
-            job.send(session, channel, chat_id, Reply(text="\n".join(lines), kind="moderation"), now)
+            notify.to_chat(channel, chat_id, Reply(text="\n".join(lines), kind="moderation"))
     job.wake_sender()
     return f"escalated {len(due)} reports in {len(by_region)} regions"
+
+
+JOBS = [
+    Job(
+        "escalation",
+        "re-announce reports untriaged for too long and escalate them to admins",
+        lambda settings: IntervalTrigger(minutes=30),
+        run,
+    )
+]

@@ -9,22 +9,17 @@ from collections import defaultdict
 
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.moderation.routing import Routes
-from handlers.services import GEO
+from handlers.moderation.routing import Destination, Routes
 from handlers.moderation.triage import report_card
+from handlers.notify import Notifier
+from handlers.places import area_name
+from handlers.services import GEO
 from handlers.types import Reply
-from jobs.base import JobContext
+from jobs.base import Job, JobContext
 from storage.moderation import ReportTriage
 from storage.reports import Report, ReportStatus, ReportStatusChange
-
-NAME = "handover"
-HELP = "hand new reports over to their regions' queues and announce them to moderators"
-
-
-def trigger(settings) -> IntervalTrigger:
-    return IntervalTrigger(minutes=settings.HANDOVER_EVERY_MINUTES)
-
 
 async def run(job: JobContext) -> str:
     now = job.clock()
@@ -73,14 +68,22 @@ async def run(job: JobContext) -> str:
                 for report_id in ids
             ],
         )
+        notify = job.notifier(session, now)
         for region, ids in by_region.items():
-            await announce(job, session, region, ids, routes[region][0], now)
+            await announce(job, notify, session, region, ids, routes[region][0])
     job.wake_sender()
     national = sum(len(ids) for region, ids in by_region.items() if routes[region][1])
     return f"handed over {len(claimed)} reports in {len(by_region)} regions ({national} to the national queue)"
 
 
-async def announce(job: JobContext, session, region: str, ids: list[int], destinations, now) -> None:
+async def announce(
+    job: JobContext,
+    notify: Notifier,
+    session: AsyncSession,
+    region: str,
+    ids: list[int],
+    destinations: list[Destination],
+) -> None:
     """A header with the count, then a card per report (up to ANNOUNCE_PER_RUN; the rest are in
     /queue: a group takes only 20 messages a minute)."""
     if not destinations:
@@ -91,8 +94,8 @@ async def announce(job: JobContext, session, region: str, ids: list[int], destin
     ).all()
     geo = job.services[GEO]
     for channel, chat_id, language in destinations:
-        tr = job.tr(language)
-        region_name = geo.regions[region].name(tr.language) if region in geo.regions else region
+        tr = notify.translator(language)
+        region_name = area_name(geo, tr.language, region, None)
         header = tr.ngettext(
             "📥 {n} new report for {region}.",
             "📥 {n} new reports for {region}.",
@@ -101,6 +104,16 @@ async def announce(job: JobContext, session, region: str, ids: list[int], destin
         )
         if len(ids) > limit:
             header += "\n" + tr._("The first {shown} are below; send /queue for the others.", shown=limit)
-        job.send(session, channel, chat_id, Reply(text=header, kind="moderation"), now)
+        notify.to_chat(channel, chat_id, Reply(text=header, kind="moderation"))
         for report in shown:
-            job.send(session, channel, chat_id, report_card(tr, report, geo), now)
+            notify.to_chat(channel, chat_id, report_card(tr, report, geo))
+
+
+JOBS = [
+    Job(
+        "handover",
+        "hand new reports over to their regions' queues and announce them to moderators",
+        lambda settings: IntervalTrigger(minutes=settings.HANDOVER_EVERY_MINUTES),
+        run,
+    )
+]

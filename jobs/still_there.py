@@ -5,25 +5,19 @@ as the question is queued, so each report is asked once."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
-from handlers.i18n import KZ_TZ
+from handlers.i18n import KZ_TZ, Translator
 from handlers.types import Choice, Reply
 from handlers.moderation.triage import StillTherePress
-from jobs.base import JobContext
+from jobs.base import Job, JobContext
 from storage.moderation import ReportTriage
 from storage.reports import Report, ReportStatus
-from storage.users import latest_address
 
-NAME = "still_there"
-HELP = "ask reporters whether dumps confirmed 30 days ago and not cleaned are still there"
 AFTER_DAYS = 30
-
-
-def trigger(settings) -> CronTrigger:
-    return CronTrigger(hour=10, minute=30, timezone=KZ_TZ)  # mid-morning, not at night
 
 
 async def run(job: JobContext) -> str:
@@ -43,31 +37,35 @@ async def run(job: JobContext) -> str:
                 .with_for_update(of=ReportTriage)
             )
         ).all()
+        notify = job.notifier(session, now)
         for report, triage in rows:
             triage.still_there_asked_at = now
-            address = await latest_address(session, report.reporter_id)
-            if address is None:
-                continue  # the reporter used /forget
-            channel, chat_id, language = address
-            tr = job.tr(language)
-            job.send(
-                session,
-                channel,
-                chat_id,
-                Reply(
-                    text=tr._(
-                        "Your report {code} was confirmed a month ago and is not marked as cleaned yet. "
-                        "Is the dump still there?",
-                        code=report.code,
-                    ),
-                    choices=(
-                        Choice(StillTherePress(report.id, "photo").id, tr._("📸 Still there: send a new photo")),
-                        Choice(StillTherePress(report.id, "cleaned").id, tr._("✅ It has been cleaned")),
-                    ),
-                    kind="status_update",
-                ),
-                now,
-            )
-            asked += 1
+            if await notify.to_user(report.reporter_id, partial(question, report=report)):
+                asked += 1
     job.wake_sender()
     return f"asked {asked} reporters"
+
+
+def question(tr: Translator, report: Report) -> Reply:
+    return Reply(
+        text=tr._(
+            "Your report {code} was confirmed a month ago and is not marked as cleaned yet. "
+            "Is the dump still there?",
+            code=report.code,
+        ),
+        choices=(
+            Choice(StillTherePress(report.id, "photo").id, tr._("📸 Still there: send a new photo")),
+            Choice(StillTherePress(report.id, "cleaned").id, tr._("✅ It has been cleaned")),
+        ),
+        kind="status_update",
+    )
+
+
+JOBS = [
+    Job(
+        "still_there",
+        "ask reporters whether dumps confirmed 30 days ago and not cleaned are still there",
+        lambda settings: CronTrigger(hour=10, minute=30, timezone=KZ_TZ),  # mid-morning, not at night
+        run,
+    )
+]

@@ -10,42 +10,42 @@ running twice or after a crash asks nothing twice."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import KZ_TZ, Translator
-from handlers.reports.labels import area_name
+from handlers.notify import Notifier
+from handlers.places import area_name
+from handlers.services import GEO, GeoService
 from handlers.trees.capture import CheckinPress
 from handlers.types import Choice, Reply
-from jobs.base import JobContext
+from jobs.base import Job, JobContext
 from storage.trees import CaptureSource, TreeCapture, TreeCheckin, TreePlanting, add_months
-from storage.users import latest_address
 
-NAME = "trees"
-HELP = "ask planters 6 and 12 months on how many of their trees are alive; record unanswered check-ins"
 NO_ANSWER_AFTER = timedelta(days=30)
-
-
-def trigger(settings) -> CronTrigger:
-    return CronTrigger(hour=11, minute=0, timezone=KZ_TZ)  # late morning, Kazakhstan time
 
 
 async def run(job: JobContext) -> str:
     now = job.clock()
     today = now.astimezone(KZ_TZ).date()
+    geo: GeoService = job.services[GEO]
     async with job.sessions() as session, session.begin():
+        notify = job.notifier(session, now)
         asked = 0
         for months in sorted(set(job.settings.TREE_CHECKIN_MONTHS)):
-            asked += await _ask_new_rounds(job, session, months, today, now)
-        reminded = await _remind(job, session, now)
+            asked += await _ask_new_rounds(notify, geo, session, months, today, now)
+        reminded = await _remind(notify, geo, session, now)
         expired = await _expire(session, now)
     job.wake_sender()
     return f"asked {asked}, reminded {reminded}, recorded {expired} unanswered"
 
 
-async def _ask_new_rounds(job: JobContext, session: AsyncSession, months: int, today: date, now: datetime) -> int:
+async def _ask_new_rounds(
+    notify: Notifier, geo: GeoService, session: AsyncSession, months: int, today: date, now: datetime
+) -> int:
     handled = exists().where(TreeCheckin.planting_id == TreePlanting.id, TreeCheckin.months == months)
     due = (
         await session.scalars(
@@ -66,11 +66,11 @@ async def _ask_new_rounds(job: JobContext, session: AsyncSession, months: int, t
             session.add(TreeCheckin(planting_id=planting.id, months=months))
             continue
         session.add(TreeCheckin(planting_id=planting.id, months=months, asked_at=now, last_asked_at=now))
-        asked += await _ask(job, session, planting, months, now)
+        asked += await _ask(notify, geo, planting, months)
     return asked
 
 
-async def _remind(job: JobContext, session: AsyncSession, now: datetime) -> int:
+async def _remind(notify: Notifier, geo: GeoService, session: AsyncSession, now: datetime) -> int:
     rows = (
         await session.scalars(
             select(TreeCheckin)
@@ -84,7 +84,7 @@ async def _remind(job: JobContext, session: AsyncSession, now: datetime) -> int:
         checkin.remind_at, checkin.last_asked_at = None, now
         planting = await session.get(TreePlanting, checkin.planting_id)
         if planting is not None and planting.owner_id is not None:
-            reminded += await _ask(job, session, planting, checkin.months, now)
+            reminded += await _ask(notify, geo, planting, checkin.months)
     return reminded
 
 
@@ -112,16 +112,11 @@ async def _expire(session: AsyncSession, now: datetime) -> int:
     return len(rows)
 
 
-async def _ask(job: JobContext, session: AsyncSession, planting: TreePlanting, months: int, now: datetime) -> int:
-    address = await latest_address(session, planting.owner_id)
-    if address is None:
-        return 0
-    channel, chat_id, language = address
-    job.send(session, channel, chat_id, question(job.tr(language), planting, months, job.services["geo"]), now)
-    return 1
+async def _ask(notify: Notifier, geo: GeoService, planting: TreePlanting, months: int) -> int:
+    return int(await notify.to_user(planting.owner_id, partial(question, planting=planting, months=months, geo=geo)))
 
 
-def question(tr: Translator, planting: TreePlanting, months: int, geo) -> Reply:
+def question(tr: Translator, planting: TreePlanting, months: int, geo: GeoService) -> Reply:
     place = area_name(geo, tr.language, planting.region_code, None)
     return Reply(
         text=tr.ngettext(
@@ -141,3 +136,13 @@ def question(tr: Translator, planting: TreePlanting, months: int, geo) -> Reply:
         ),
         kind="reminder",
     )
+
+
+JOBS = [
+    Job(
+        "trees",
+        "ask planters 6 and 12 months on how many of their trees are alive; record unanswered check-ins",
+        lambda settings: CronTrigger(hour=11, minute=0, timezone=KZ_TZ),  # late morning, Kazakhstan time
+        run,
+    )
+]

@@ -1,4 +1,4 @@
-"""Core tables: users and their channel identities, conversation state, inbox and outbox.
+"""Core tables: users and their channel identities, conversation state, inbox and outbox, job runs.
 
 Feature tables live in their own modules beside this one (for example `storage/reports.py`)."""
 
@@ -105,3 +105,14 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     external_id: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class JobRun(Base):
+    """A scheduled job's unit of work that must happen once (a region's digest of one day): the
+    job claims (job, key) with an insert that ignores conflicts, in the transaction of the work."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

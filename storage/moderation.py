@@ -105,16 +105,6 @@ class ReportFollowUpPhoto(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class JobRun(Base):
-    """A job's unit of work that must happen once (a region's digest of one day)."""
-
-    __tablename__ = "job_runs"
-
-    job: Mapped[str] = mapped_column(String(32), primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    done_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
 # --- repository functions (used by the bot's admin commands, the CLI and the jobs) ------------
 def normalise_region(text: str, known: Collection[str]) -> str | None:
     """A known region code in any case ("kz-75" -> "KZ-75"), or NATIONAL; None otherwise."""

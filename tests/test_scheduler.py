@@ -1,11 +1,15 @@
-"""The all-in-one process schedules every job of JOB_MODULES on its trigger."""
+"""The all-in-one process schedules every job of jobs.JOBS on its trigger, and the CLI offers
+the same jobs."""
 
 from __future__ import annotations
 
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from jobs.scheduler import build_scheduler
+from bot.cli import build_parser
+from bot.scheduler import build_scheduler
+from jobs import JOBS
 
 
 async def test_every_job_is_scheduled(app) -> None:
@@ -17,3 +21,13 @@ async def test_every_job_is_scheduled(app) -> None:
     assert handover.interval.total_seconds() == app.settings.HANDOVER_EVERY_MINUTES * 60
     assert isinstance(jobs["digest"].trigger, CronTrigger)
     assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
+
+
+def test_jobs_run_help_lists_every_job(capsys: pytest.CaptureFixture[str]) -> None:
+    parser, _commands = build_parser()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["jobs", "run", "--help"])
+    shown = capsys.readouterr().out
+    assert [job.name for job in JOBS] == ["handover", "escalation", "still_there", "digest", "trees"]
+    for job in JOBS:
+        assert f"{job.name}: {job.help}" in shown

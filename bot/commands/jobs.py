@@ -8,23 +8,30 @@ import argparse
 
 from bot.app import create_app
 from bot.config import load_settings
-from jobs.base import job_modules, run_job
+from bot.scheduler import jobs_by_name, run_job
 
 NAME = "jobs"
 HELP = "run one scheduled job now (jobs run NAME) or list them (jobs list)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    jobs = jobs_by_name()
+    listing = "\n".join(f"  {name}: {job.help}" for name, job in jobs.items())
     sub = parser.add_subparsers(dest="jobs_command", metavar="ACTION", required=True)
     sub.add_parser("list", help="the jobs and what they do")
-    run_parser = sub.add_parser("run", help="run one job now")
-    run_parser.add_argument("name", choices=sorted(job_modules()))
+    run_parser = sub.add_parser(
+        "run",
+        help="run one job now",
+        epilog=f"jobs:\n{listing}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run_parser.add_argument("name", choices=sorted(jobs), metavar="NAME", help="one of the jobs below")
 
 
 def run(args: argparse.Namespace) -> object:
     if args.jobs_command == "list":
-        for name, module in job_modules().items():
-            print(f"{name}: {module.HELP}")
+        for name, job in jobs_by_name().items():
+            print(f"{name}: {job.help}")
         return 0
     return run_now(args.name)
 

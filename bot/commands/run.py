@@ -10,6 +10,7 @@ from bot.app import App, create_app
 from bot.commands.console import run_console
 from bot.config import Settings, load_settings
 from bot.lifecycle import run_until_stopped
+from bot.scheduler import build_scheduler
 
 NAME = "run"
 HELP = (
@@ -36,8 +37,6 @@ async def serve(settings: Settings) -> int:
 
 async def run_scheduler(app: App) -> None:
     """The scheduled jobs (jobs/), for as long as the process runs."""
-    from jobs.scheduler import build_scheduler
-
     scheduler = build_scheduler(app)
     scheduler.start()
     try:

@@ -12,12 +12,12 @@ import logging
 
 from sqlalchemy import select
 
-from handlers.context import Ctx
+from handlers.context import Ctx, Handler
 from handlers.moderation.access import actor, may_moderate, my_regions, refuse
 from handlers.moderation.routing import region_destinations
 from handlers.reports.labels import status_name
 from handlers.services import GEO
-from handlers.router import Handler, Router
+from handlers.router import Router
 from handlers.moderation.triage import (
     CardPress,
     DisputePress,
@@ -214,9 +214,9 @@ async def reassign(ctx: Ctx, report: Report, region_code: str) -> None:
     triage = await triage_of(ctx.session, report, ctx.now)
     triage.national, triage.queued_at, triage.escalated_at = national, ctx.now, None
     for channel, chat_id, language in destinations:
-        tr = ctx.translators.get(language, ctx.tr)
+        tr = ctx.notifier.translator(language)
         header = tr._("🔀 Passed on from another region")
-        ctx.send_to_chat(channel, chat_id, report_card(tr, report, geo, header=header))
+        ctx.notifier.to_chat(channel, chat_id, report_card(tr, report, geo, header=header))
     await tell_reporter(
         ctx,
         report,
@@ -347,8 +347,7 @@ def done(ctx: Ctx, report: Report) -> None:
 
 
 async def tell_reporter(ctx: Ctx, report: Report, text) -> None:
-    if report.reporter_id is not None:
-        await ctx.notify_user(report.reporter_id, lambda tr: Reply(text=text(tr), kind="status_update"))
+    await ctx.notifier.to_user(report.reporter_id, lambda tr: Reply(text=text(tr), kind="status_update"))
 
 
 async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
@@ -357,7 +356,7 @@ async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
         return
     before = report.photos[0].path if report.photos else None
     if before:
-        await ctx.notify_user(
+        await ctx.notifier.to_user(
             report.reporter_id,
             lambda tr: Reply(
                 text=tr._("Your report {code}: the photo before cleaning.", code=report.code),
@@ -365,7 +364,7 @@ async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
                 kind="status_update",
             ),
         )
-    await ctx.notify_user(
+    await ctx.notifier.to_user(
         report.reporter_id,
         lambda tr: Reply(
             text=tr._(

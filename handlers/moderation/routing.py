@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Identity, User
 from storage.moderation import NATIONAL, chats_of_region, moderated_regions
 
-Destination = tuple[str, str, str]  # channel, chat_id, language
+Destination = tuple[str, str, str | None]  # channel, chat_id, language (None: not known)
 
 
 async def admin_destinations(session: AsyncSession, admins: Iterable[str]) -> list[Destination]:
     """The admins' private chats. An admin who never wrote to the bot is reached at their id
-    (a Telegram private chat's id is the user's id); their language defaults to Russian."""
+    (a Telegram private chat's id is the user's id), in a language not known yet."""
     found: list[Destination] = []
     for account in admins:
         channel, _, external_id = account.partition(":")
@@ -28,7 +28,7 @@ async def admin_destinations(session: AsyncSession, admins: Iterable[str]) -> li
             )
         ).first()
         chat_id, language = (row[0], row[1]) if row else (external_id, None)
-        found.append((channel, chat_id, language or "ru"))
+        found.append((channel, chat_id, language))
     return found
 
 

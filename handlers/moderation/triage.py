@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.buttons import MaxLen, button
 from handlers.context import Ctx
 from handlers.i18n import N_, Translator
-from handlers.reports.labels import area_name, size_name, status_name, waste_names
+from handlers.places import area_name
+from handlers.reports.labels import size_name, status_name, waste_names
 from handlers.services import PHOTOS, PhotoRejected
 from handlers.types import Choice, Reply
 from storage.moderation import ReportFollowUpPhoto, ReportTriage

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.forms import ENDED, Answers, Ended, Field, Question
-from handlers.reports.my_reports import place_name
+from handlers.places import place_name
 from handlers.reports.labels import waste_names
 from handlers.services import GEO, PHOTOS, GeoService, PhotoService
 from handlers.reports.send import add_photos, ask_sent

@@ -93,7 +93,7 @@ async def _tell_moderators(ctx: Ctx, report: Report, header, photo_path: str) ->
     settings = ctx.service("settings")
     destinations, national = await region_destinations(ctx.session, report.region_code, settings.ADMINS)
     for channel, chat_id, language in destinations:
-        tr = ctx.translators.get(language, ctx.tr)
+        tr = ctx.notifier.translator(language)
         card = report_card(tr, report, ctx.service(GEO), header=header(tr))
         ctx.send_to_chat(
             channel,

@@ -4,7 +4,6 @@ a report: the citizen's, "my reports", moderation)."""
 from __future__ import annotations
 
 from handlers.i18n import N_, Translator
-from handlers.services import GeoService
 from storage.reports import DumpSize, ReportStatus, WasteType
 
 STATUS_LABELS = {
@@ -50,12 +49,3 @@ def size_name(tr: Translator, size: str | None) -> str:
     label = SIZE_LABELS.get(size) if size else None  # type: ignore[call-overload]
     return tr._(label) if label else "—"
 
-
-def area_name(geo: GeoService, language: str, region_code: str, district_pcode: str | None) -> str:
-    """"Абай облысы, Семей қаласы": the region and, where known, the district, in `language`."""
-    region = geo.regions.get(region_code)
-    parts = [region.name(language) if region else region_code]
-    district = geo.districts.get(district_pcode) if district_pcode else None
-    if district is not None:
-        parts.append(district.name(language))
-    return ", ".join(parts)

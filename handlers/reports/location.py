@@ -13,7 +13,7 @@ from handlers.buttons import MaxLen, button
 from handlers.context import Ctx
 from handlers.forms import Answers, Field, Question
 from handlers.i18n import N_
-from handlers.reports.my_reports import place_name
+from handlers.places import place_name
 from handlers.services import GEO, GEOCODER, GeoService
 from handlers.types import Choice, Kind
 from storage.reports import LocationSource

@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.i18n import N_
-from handlers.reports.labels import area_name, size_name, status_name, waste_names
-from handlers.services import GEO
+from handlers.places import place_name
+from handlers.reports.labels import size_name, status_name, waste_names
 from handlers.router import Router
 from handlers.start import show_menu
 from handlers.types import Choice
@@ -46,10 +46,6 @@ def register(router: Router) -> None:
     router.step("myreports.detail")(on_detail_choice)
     router.personal_data("reports", export_reports, detach_reports)
     router.profile_lines.append(profile_lines)
-
-
-def place_name(ctx: Ctx, region_code: str, district_pcode: str | None) -> str:
-    return area_name(ctx.service(GEO), ctx.tr.language, region_code, district_pcode)
 
 
 async def show_my_reports(ctx: Ctx, offset: int = 0) -> None:

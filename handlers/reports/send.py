@@ -17,7 +17,7 @@ from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.forms import Answers, Question
 from handlers.i18n import KZ_TZ
-from handlers.reports.my_reports import place_name
+from handlers.places import place_name
 from handlers.reports.labels import size_name, waste_names
 from handlers.start import show_menu
 from handlers.types import Choice

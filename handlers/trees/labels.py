@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Ctx
 from handlers.i18n import N_, Translator
-from handlers.reports.labels import area_name
-from handlers.services import GEO
+from handlers.places import place_name
 from storage.trees import SurvivalState, TreePlanting
 
 STATE_LABELS = {
@@ -25,9 +24,7 @@ STATE_ICONS = {
 
 
 def place_of(ctx: Ctx, planting: TreePlanting, *, district: bool = True) -> str:
-    return area_name(
-        ctx.service(GEO), ctx.tr.language, planting.region_code, planting.district_pcode if district else None
-    )
+    return place_name(ctx, planting.region_code, planting.district_pcode if district else None)
 
 
 def state_text(tr: Translator, planting: TreePlanting) -> str:

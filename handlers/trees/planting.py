@@ -16,7 +16,7 @@ from handlers.context import Ctx, normalise_label
 from handlers.forms import SKIP, Answers, Field, Form, Question, optional_text
 from handlers.i18n import KZ_TZ, N_
 from handlers.photo_input import take_photo
-from handlers.reports.labels import area_name
+from handlers.places import place_name
 from handlers.services import GEO, GeoService
 from handlers.trees.my_trees import show_card
 from handlers.types import Choice, Kind
@@ -234,7 +234,7 @@ async def summary(ctx: Ctx, data: Answers) -> Question:
     lines = [
         ctx._("Please check your planting:"),
         "🌳 " + species_name(data["species"], data.get("species_name"), tr.language) + f" × {data['count']}",
-        "📍 " + area_name(ctx.service(GEO), tr.language, data["region"], data.get("district")),
+        "📍 " + place_name(ctx, data["region"], data.get("district")),
         "📅 " + tr.day(date.fromisoformat(data["planted_on"])),
     ]
     if data.get("note"):

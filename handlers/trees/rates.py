@@ -4,8 +4,7 @@ plantings it rests on (a rate from two plantings says little, and the reader sho
 from __future__ import annotations
 
 from handlers.context import Ctx
-from handlers.reports.labels import area_name
-from handlers.services import GEO
+from handlers.places import place_name
 from handlers.trees.labels import rate_text
 from handlers.trees.my_trees import TreesPress
 from handlers.types import Choice
@@ -30,7 +29,7 @@ async def show_rates(ctx: Ctx) -> None:
         lines += ["", ctx._("By region:")]
         language = ctx.tr.language
         for rate in by_region[:SHOWN]:
-            name = area_name(ctx.service(GEO), language, rate.key, None)
+            name = place_name(ctx, rate.key, None)
             lines.append(f"• {name}: {rate_text(ctx.tr, rate.alive, rate.planted, rate.plantings)}")
         lines += ["", ctx._("By species:")]
         for rate in by_species[:SHOWN]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.channels.base import RateLimits
 from bot.channels.telegram import TelegramChannel
 from handlers.i18n import KZ_TZ
-from jobs.base import run_job
+from bot.scheduler import run_job
 from storage.trees import TreePlanting, add_months
 from tests.e2e.test_telegram_report import TgUser
 from tests.support import images

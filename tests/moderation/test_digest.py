@@ -7,7 +7,8 @@ import io
 from PIL import Image
 from shapely.geometry import Point
 
-from jobs.base import run_job
+from bot.geo import GEODATA_DIR
+from bot.scheduler import run_job
 from jobs.digest_map import DOT, HEIGHT, WIDTH, Projection, draw_region_map, region_shapes
 from tests.moderation.test_moderation import ALMATY, GROUP, Member, add_report, reporter, setup  # noqa: F401
 
@@ -15,12 +16,12 @@ ALMATY_POINTS = [(43.238, 76.945), (43.30, 76.85), (43.20, 77.05)]
 
 
 def test_map_png_is_plausible() -> None:
-    png = draw_region_map("KZ-19", [(44.0, 77.5), (43.5, 78.5)])  # Almaty Region, around Almaty city
+    outline = region_shapes(GEODATA_DIR)["KZ-19"]  # Almaty Region, around Almaty city
+    png = draw_region_map(outline, [(44.0, 77.5), (43.5, 78.5)])
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == (WIDTH, HEIGHT)
     colours = image.getcolors(maxcolors=100_000)
     assert colours and len(colours) > 3  # not blank: background, land, border, dots
-    outline = region_shapes()["KZ-19"]
     project = Projection(outline.bounds)
     for lat, lon in [(44.0, 77.5), (43.5, 78.5)]:
         assert outline.contains(Point(lon, lat))

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.types import Incoming, Kind, MediaRef, Reply
-from jobs.base import run_job
+from bot.scheduler import run_job
 from storage.models import Identity, OutboxMessage
 from storage.moderation import ModeratorChat, ModeratorRole, ReportFollowUpPhoto, ReportNote, ReportTriage
 from storage.reports import Report, ReportPhoto, ReportStatus, ReportStatusChange
@@ -369,12 +369,18 @@ async def test_dispute_after_7_days_is_refused(app, setup, clock) -> None:
     assert await status_of(app, ids["aigerim"]) == ReportStatus.CLEANED
 
 
-async def test_still_there_after_30_days(app, setup, clock) -> None:
-    ids = setup["ids"]
+async def confirm_almaty_reports(app, ids) -> Member:
+    """Hand over and let the Almaty moderator confirm Aigerim's and Boris's reports."""
     await run_job(app, "handover")
     mod = Member(app, GROUP, "mod")
     await mod.press(f"mod:ok:{ids['aigerim']}")
     await mod.press(f"mod:ok:{ids['boris']}")
+    return mod
+
+
+async def test_still_there_after_30_days(app, setup, clock) -> None:
+    ids = setup["ids"]
+    mod = await confirm_almaty_reports(app, ids)
     clock.advance(days=29)
     assert await run_job(app, "still_there") == "asked 0 reporters"
     clock.advance(days=2)
@@ -393,6 +399,21 @@ async def test_still_there_after_30_days(app, setup, clock) -> None:
     assert kinds == ["still_there"]
     shown = texts(await mod.send(f"/report TZ-{ids['boris']:06d}"))
     assert "Internal notes:" in shown and "Reporter: the dump has been cleaned." in shown
+
+
+async def test_still_there_skips_a_reporter_who_used_forget_and_says_so(app, setup, clock) -> None:
+    await confirm_almaty_reports(app, setup["ids"])
+    boris = setup["boris"]
+    await boris.send("/forget")
+    await boris.click("Да, удалить")
+    boris.seen = len(boris.history)
+    clock.advance(days=31)
+    summary = await run_job(app, "still_there")
+    assert summary == "asked 1 reporters; 1 unreachable (no chat left after /forget)"
+    await app.sender.flush()
+    assert boris.history[boris.seen :] == []
+    assert setup["aigerim"].last.kind == "status_update"
+    assert await run_job(app, "still_there") == "asked 0 reporters"  # boris's report is not asked again
 
 
 async def test_numbers_answer_the_latest_card_on_text_channels(app, setup) -> None:

@@ -27,7 +27,7 @@ from aiohttp import web
 BOT_ID = 7000001
 BOT_USERNAME = "TazaTestBot"
 TOKEN = f"{BOT_ID}:TEST-token_for-the-emulator"
-WAIT = 15.0  # generous: a condition that is not met by then is a failure
+WAIT = 30.0  # generous (a bot process may take 10 s to start on a loaded 2-core machine): a condition that is not met by then is a failure
 
 
 @dataclass

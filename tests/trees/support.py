@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from bot.app import App
-from jobs.base import run_job
+from bot.scheduler import run_job
 from storage.models import Identity
 from storage.trees import CaptureSource, TreeCapture, TreeCheckin, TreePlanting
 

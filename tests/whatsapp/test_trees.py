@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from jobs.base import run_job
+from bot.scheduler import run_job
 from storage.models import Identity
 from storage.trees import TreePlanting
 from tests.support.images import jpeg

@@ -1,0 +1,20 @@
+"""Queuing a message: the one place that writes an outbox row. The row joins the caller's
+transaction (a conversation step's or a job's), so the message exists only if that commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+
+
+def queue_message(
+    session: AsyncSession, channel: str, chat_id: str, payload: dict[str, Any], now: datetime
+) -> None:
+    """Due at once; the sender picks it up after the commit."""
+    session.add(
+        OutboxMessage(channel=channel, chat_id=chat_id, payload=payload, created_at=now, next_attempt_at=now)
+    )
