@@ -74,7 +74,9 @@ async def _remind(notify: Notifier, geo: GeoService, session: AsyncSession, now:
     rows = (
         await session.scalars(
             select(TreeCheckin)
-            .where(TreeCheckin.remind_at <= now, TreeCheckin.answered_at.is_(None), TreeCheckin.expired_at.is_(None))
+            # An expired check-in is asked again too when the person asked for it late; its
+            # "unknown" capture stays the only one (`_expire` skips it).
+            .where(TreeCheckin.remind_at <= now, TreeCheckin.answered_at.is_(None))
             .order_by(TreeCheckin.id)
             .with_for_update()
         )

@@ -62,8 +62,14 @@ async def test_later_asks_again_in_a_week_and_no_answer_is_unknown(app, chat: Ch
     assert stored.state == "unknown"  # never "dead"
     card = await chat.send("/trees")
     assert "unknown: no answer" in card[-1].text
+    late = await chat.press(f"treecheck:later:{pid}:6", None)  # «later», pressed after the month
+    assert "ask again in a week" in texts(late)
+    clock.advance(days=7)
+    assert await run_checkins(app) == "asked 0, reminded 1, recorded 0 unanswered"
+    clock.advance(days=31)
+    assert await run_checkins(app) == "asked 0, reminded 0, recorded 0 unanswered"  # one "unknown"
 
-    clock.advance(days=150)  # twelve months after planting: the next round
+    clock.advance(days=112)  # twelve months after planting: the next round
     assert await run_checkins(app) == "asked 1, reminded 0, recorded 0 unanswered"
     assert "12 months ago" in chat.history[-1].text
 
