@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     TWILIO_MEDIA_HOSTS: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["api.twilio.com", "*.twilio.com"]
     )
+    # Tree log: the survival check-ins, in months after a planting (JSON in the environment).
+    TREE_CHECKIN_MONTHS: list[int] = Field(default_factory=lambda: [6, 12])
 
     @field_validator("ADMINS", "TRUSTED_PROXIES", "TWILIO_MEDIA_HOSTS", mode="before")
     @classmethod
@@ -80,6 +82,13 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"{item!r} is not of the form telegram:ID, whatsapp:+NUMBER or console:NAME"
                 )
+        return value
+
+    @field_validator("TREE_CHECKIN_MONTHS")
+    @classmethod
+    def _check_checkin_months(cls, value: list[int]) -> list[int]:
+        if not value or any(not 1 <= m <= 60 for m in value):
+            raise ValueError("a JSON list of months from 1 to 60, e.g. [6, 12]")
         return value
 
     @field_validator("FALLBACK_LANGUAGE")

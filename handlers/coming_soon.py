@@ -10,7 +10,6 @@ from handlers.start import show_menu
 
 NOT_READY = {
     "events": (N_("🧹 Cleanup events"), 20),
-    "trees": (N_("🌳 My trees"), 30),
     "quiz": (N_("🎓 Eco quiz"), 40),
 }
 

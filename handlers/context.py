@@ -162,10 +162,13 @@ class Ctx:
         menu: bool = True,
         photo_path: str | None = None,
         repeat: str | None = None,
+        number_answer: bool = False,
     ) -> None:
         """Send a prompt and wait for the answer in `step`. A way back to the menu is added.
         `repeat` is the question asked again after a wrong answer, when `text` is a one-off
-        (for example a thank-you followed by the menu)."""
+        (for example a thank-you followed by the menu). With `number_answer` the answer is a
+        number: typed digits are that number, not the n-th choice (the choices are still pressed,
+        or typed by their label)."""
         if step not in self.router.steps:
             raise KeyError(f"no step {step!r} is registered")
         options = list(choices)
@@ -177,6 +180,7 @@ class Ctx:
             seq=seq,
             prompt=repeat or text,
             choices=[[c.id, c.label] for c in options],
+            number_answer=number_answer,
         )
         self.outbox.append(
             (

@@ -287,7 +287,8 @@ class Engine:
             ctx.choice = choice
             return False
         if incoming.kind is Kind.TEXT and offered:
-            ctx.choice = typed_choice(ctx.text, ctx.state.get("choices", []))
+            by_number = not ctx.state.get("number_answer")
+            ctx.choice = typed_choice(ctx.text, ctx.state.get("choices", []), by_number=by_number)
         return False
 
     async def _typed_card_choice(self, ctx: Ctx) -> str | None:
@@ -373,9 +374,9 @@ async def _drop_state(session: AsyncSession, state_row: ConversationState) -> No
         await session.delete(state_row)
 
 
-def typed_choice(text: str, choices: list[list[str]]) -> str | None:
+def typed_choice(text: str, choices: list[list[str]], *, by_number: bool = True) -> str | None:
     """The choice a typed answer means: its number in the list, or its label's words."""
-    if text.isdigit() and 1 <= int(text) <= len(choices):
+    if by_number and text.isdigit() and 1 <= int(text) <= len(choices):
         return choices[int(text) - 1][0]
     wanted = normalise_label(text)
     for choice_id, label in choices:

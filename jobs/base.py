@@ -29,6 +29,7 @@ class JobSettings(Protocol):
     ESCALATION_HOURS: float
     ANNOUNCE_PER_RUN: int
     RETENTION_DAYS: int
+    TREE_CHECKIN_MONTHS: list[int]
 
 
 @dataclass

@@ -29,11 +29,11 @@ async def two_reports(app) -> None:
     await finish(chat)
 
 
-async def run_export(monkeypatch, settings, tmp_path, *argv: str) -> str:
+async def run_export(monkeypatch, settings, tmp_path, *argv: str, what: str = "reports") -> str:
     monkeypatch.setenv("DATABASE_URL", settings.DATABASE_URL)
     out = tmp_path / "out.txt"
     parser, _ = build_parser()
-    args = parser.parse_args(["export", "reports", *argv, "--output", str(out)])
+    args = parser.parse_args(["export", what, *argv, "--output", str(out)])
     assert await export.run(args) == 0
     return out.read_text(encoding="utf-8")
 
