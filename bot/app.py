@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.certificates import CertificateDrawer
 from bot.channels.base import Channel
 from bot.config import Settings
 from bot.geo import shared_geography
@@ -17,29 +18,41 @@ from bot.geocode import NominatimGeocoder
 from bot.photos import PhotoStore
 from bot.i18n import translators
 from bot.outbox import OutboxSender
+from bot.ratelimit import InputLimiter
 from handlers import build_router
 from handlers.deep_links import DeepLinks
 from handlers.engine import Engine
-from handlers.services import DEEP_LINKS
+from handlers.services import CERTIFICATES, DEEP_LINKS, LIMITS, UsageLimits
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
+from storage.files import private_dir
+from storage.limits import stored_salt
 
 log = logging.getLogger(__name__)
 
 
 def build_services(settings: Settings) -> dict[str, Any]:
     """What flows may use besides the database, by name (see `Ctx.service`)."""
-    settings.MEDIA_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.MEDIA_DIR)
     services: dict[str, Any] = {
         "settings": settings,
         "media_dir": settings.MEDIA_DIR,
         "geo": shared_geography(),
         "photos": PhotoStore(settings.MEDIA_DIR),
+        CERTIFICATES: CertificateDrawer(),
         DEEP_LINKS: DeepLinks(settings.TELEGRAM_BOT_USERNAME, settings.TWILIO_WHATSAPP_FROM),
     }
     if settings.GEOCODING_ENABLED:
         services["geocoder"] = NominatimGeocoder(settings.GEOCODING_USER_AGENT)
     return services
+
+
+async def usage_limits(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> UsageLimits:
+    salt = settings.IDENTITY_SALT
+    if not salt:
+        async with sessions() as session, session.begin():
+            salt = await stored_salt(session)
+    return UsageLimits(salt, settings.REPORTS_PER_DAY, settings.DUPLICATE_CHECKS_PER_DAY)
 
 
 @dataclass
@@ -71,6 +84,7 @@ async def create_app(
     db = create_engine(settings.DATABASE_URL)
     sessions = session_factory(db)
     router = build_router(build_services(settings))
+    router.services[LIMITS] = await usage_limits(settings, sessions)
     engine = Engine(
         sessions,
         router,
@@ -79,6 +93,7 @@ async def create_app(
         clock=clock,
         fallback_language=settings.FALLBACK_LANGUAGE,
     )
+    engine.admit = InputLimiter(settings.INPUTS_PER_MINUTE)
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)

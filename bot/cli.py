@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import inspect
 import logging
+import os
 import sys
 from importlib import import_module
 
@@ -43,6 +44,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # whatever the bot writes (database, media, exports, logs) is its user's only
     parser, modules = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

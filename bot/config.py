@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot import logsafe
 from handlers.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from storage.users import parse_account
 
@@ -47,10 +48,28 @@ class Settings(BaseSettings):
     HANDOVER_EVERY_MINUTES: int = Field(5, ge=1, le=1440)
     ESCALATION_HOURS: float = Field(48, gt=0)
     ANNOUNCE_PER_RUN: int = Field(20, ge=1, le=500)
+    # Limits per person (counted by a salted hash of the account, so /forget does not reset them)
+    # and per client address on the public HTTP endpoints.
+    INPUTS_PER_MINUTE: int = Field(30, ge=1, le=10_000)
+    REPORTS_PER_DAY: int = Field(10, ge=1, le=10_000)
+    DUPLICATE_CHECKS_PER_DAY: int = Field(20, ge=0, le=10_000)
+    PUBLIC_REQUESTS_PER_MINUTE: int = Field(60, ge=1, le=100_000)
+    # Client addresses of reverse proxies whose X-Forwarded-For names the real client.
+    TRUSTED_PROXIES: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The salt of those hashes; unset: made once and kept in the database.
+    IDENTITY_SALT: str | None = None
+    # Days processed incoming and sent outgoing messages are kept before the retention job deletes them.
+    RETENTION_DAYS: int = Field(30, ge=1, le=3650)
+    # Hosts WhatsApp media may be fetched from (with Twilio's credentials); `*.` allows subdomains.
+    TWILIO_MEDIA_HOSTS: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["api.twilio.com", "*.twilio.com"]
+    )
+    # Tree log: the survival check-ins, in months after a planting (JSON in the environment).
+    TREE_CHECKIN_MONTHS: list[int] = Field(default_factory=lambda: [6, 12])
 
-    @field_validator("ADMINS", mode="before")
+    @field_validator("ADMINS", "TRUSTED_PROXIES", "TWILIO_MEDIA_HOSTS", mode="before")
     @classmethod
-    def _split_admins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
@@ -63,6 +82,13 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"{item!r} is not of the form telegram:ID, whatsapp:+NUMBER or console:NAME"
                 )
+        return value
+
+    @field_validator("TREE_CHECKIN_MONTHS")
+    @classmethod
+    def _check_checkin_months(cls, value: list[int]) -> list[int]:
+        if not value or any(not 1 <= m <= 60 for m in value):
+            raise ValueError("a JSON list of months from 1 to 60, e.g. [6, 12]")
         return value
 
     @field_validator("FALLBACK_LANGUAGE")
@@ -82,6 +108,16 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
         return value
+
+    def model_post_init(self, _context: object) -> None:
+        """Whatever holds a secret came through here: from now on no log line shows it."""
+        sid, token = self.TWILIO_ACCOUNT_SID, self.TWILIO_AUTH_TOKEN
+        logsafe.protect(
+            self.BOT_TOKEN,
+            token,
+            logsafe.basic_credentials(sid, token) if sid and token else None,
+            self.IDENTITY_SALT,
+        )
 
     @property
     def twilio_enabled(self) -> bool:

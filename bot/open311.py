@@ -2,18 +2,36 @@
 regional administrations and national data systems can pull the reports.
 
 Nothing personal leaves here: no reporter, no comment (free text may hold names or phone numbers),
-no photos. Statuses map to the spec's `open`/`closed`, with the precise state in `status_notes`.
-Field names follow http://wiki.open311.org/GeoReport_v2 ."""
+no photos; rejected reports are not published and an unmoderated report's point is its ~500 m
+grid cell (storage.reports.public_point). Statuses map to the spec's `open`/`closed`, with the
+precise state in `status_notes`. Field names follow http://wiki.open311.org/GeoReport_v2 .
+
+These endpoints are public and unauthenticated, and they share the event loop and the database
+pool with the WhatsApp webhook: so lists are paged (`page`, `page_size`), a given answer is built
+once a minute (concurrent identical requests wait for the same build), and at most
+`DB_CONCURRENCY` builds touch the database at a time, leaving connections to the webhook."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
 
-from storage.reports import OPEN_STATUSES, Report, ReportStatus, parse_report_code
+from storage.reports import (
+    OPEN_STATUSES,
+    PUBLISHED_STATUSES,
+    Report,
+    ReportStatus,
+    parse_report_code,
+    public_point,
+    report_code,
+)
 
 SERVICE_CODE = "illegal-dump"
 SERVICE = {
@@ -37,7 +55,24 @@ STATUS_NOTES = {
     ReportStatus.DISPUTED: "the reporter disputes the cleanup; back in the moderation queue",
 }
 DEFAULT_DAYS = 90  # the spec's default window when no dates are given
-MAX_RESULTS = 1000
+PAGE_SIZE = 200
+MAX_PAGE_SIZE = 1000
+MAX_PAGE = 10_000
+CACHE_SECONDS = 60
+CACHE_ENTRIES = 256
+DB_CONCURRENCY = 1
+OLDEST, NEWEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
+PUBLIC_COLUMNS = (
+    Report.id, Report.status, Report.region_code, Report.district_pcode, Report.latitude,
+    Report.longitude, Report.waste_types, Report.size, Report.confirmations_count,
+    Report.created_at, Report.updated_at,
+)  # fmt: skip
+
+
+class BadRequest(ValueError):
+    """A query the spec does not allow; the message is the error's description."""
 
 
 def add_routes(app: web.Application, bot_app) -> None:
@@ -55,59 +90,154 @@ def _w3c(value: datetime) -> str:
     return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _parse_date(text: str) -> datetime:
-    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "+"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+def _parse_date(name: str, text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "+"))
+        value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        if OLDEST <= value <= NEWEST:
+            return value
+    except (ValueError, OverflowError):  # year 1 at +14:00 overflows on the way to UTC
+        pass
+    raise BadRequest(f"{name} must be a W3C date between 2000 and 2200, e.g. 2026-06-01T00:00:00Z")
+
+
+def _parse_int(query, name: str, default: int, top: int) -> int:
+    text = query.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= top):
+        raise BadRequest(f"{name} must be a whole number from 1 to {top}")
+    return int(text)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestsQuery:
+    """A requests.json query, checked and normalised: the key of the answer cache."""
+
+    start: datetime | None
+    end: datetime | None
+    statuses: frozenset[str]
+    other_service: bool  # a service code we do not have: the answer is an empty list
+    page: int
+    page_size: int
+
+    @classmethod
+    def parse(cls, query) -> RequestsQuery:
+        start = _parse_date("start_date", query["start_date"]) if "start_date" in query else None
+        end = _parse_date("end_date", query["end_date"]) if "end_date" in query else None
+        statuses = frozenset(s.strip() for s in query.get("status", "").split(",") if s.strip())
+        if statuses - {"open", "closed"}:
+            raise BadRequest("status must be open, closed or both")
+        codes = {s.strip() for s in query.get("service_code", "").split(",") if s.strip()}
+        return cls(
+            start=start,
+            end=end,
+            statuses=statuses,
+            other_service=bool(codes) and SERVICE_CODE not in codes,
+            page=_parse_int(query, "page", 1, MAX_PAGE),
+            page_size=_parse_int(query, "page_size", PAGE_SIZE, MAX_PAGE_SIZE),
+        )
 
 
 class Open311:
     def __init__(self, bot_app) -> None:
         self.bot_app = bot_app
+        self._cache: OrderedDict[object, tuple[float, asyncio.Future[bytes]]] = OrderedDict()
+        self._database = asyncio.Semaphore(DB_CONCURRENCY)
 
     @property
     def geo(self):
         return self.bot_app.engine.router.services.get("geo")
 
+    def _now(self) -> float:
+        return self.bot_app.engine.clock().timestamp()
+
+    async def _cached(self, key: object, build) -> bytes:
+        """The answer for `key`, built at most once a minute; requests that come while it is
+        being built wait for that build instead of starting their own."""
+        now = self._now()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > now and not (hit[1].done() and hit[1].exception()):
+            return await asyncio.shield(hit[1])
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._cache[key] = (now + CACHE_SECONDS, future)
+        self._cache.move_to_end(key)
+        while len(self._cache) > CACHE_ENTRIES:
+            self._cache.popitem(last=False)
+        try:
+            async with self._database:
+                body = await build()
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters get it, nobody logs it as lost
+            self._cache.pop(key, None)
+            raise
+        future.set_result(body)
+        return body
+
+    @staticmethod
+    def _json(body: bytes) -> web.Response:
+        response = web.Response(body=body, content_type="application/json")
+        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+        return response
+
     async def services(self, request: web.Request) -> web.Response:
         return web.json_response([SERVICE])
 
     async def requests(self, request: web.Request) -> web.Response:
-        query = request.query
         try:
-            start = _parse_date(query["start_date"]) if "start_date" in query else None
-            end = _parse_date(query["end_date"]) if "end_date" in query else None
-        except ValueError:
-            return _error(400, "start_date and end_date must be W3C dates, e.g. 2026-06-01T00:00:00Z")
-        statuses = {s.strip() for s in query.get("status", "").split(",") if s.strip()}
-        if statuses - {"open", "closed"}:
-            return _error(400, "status must be open, closed or both")
-        codes = {s.strip() for s in query.get("service_code", "").split(",") if s.strip()}
-        if codes and SERVICE_CODE not in codes:
-            return web.json_response([])
+            query = RequestsQuery.parse(request.query)
+        except BadRequest as exc:
+            return _error(400, str(exc))
+        return self._json(await self._cached(query, lambda: self._list(query)))
+
+    async def _list(self, query: RequestsQuery) -> bytes:
+        if query.other_service:
+            return b"[]"
+        start, end = query.start, query.end
         if start is None and end is None:
             start = self.bot_app.engine.clock() - timedelta(days=DEFAULT_DAYS)
-        select_reports = select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_RESULTS)
+        select_reports = (
+            select(*PUBLIC_COLUMNS)  # columns, not ORM objects: no photos nor history loaded
+            .where(Report.status.in_(PUBLISHED_STATUSES))
+            .order_by(Report.created_at.desc(), Report.id.desc())
+            .offset((query.page - 1) * query.page_size)
+            .limit(query.page_size)
+        )
         if start is not None:
             select_reports = select_reports.where(Report.created_at >= start)
         if end is not None:
             select_reports = select_reports.where(Report.created_at <= end)
-        if statuses == {"open"}:
+        if query.statuses == {"open"}:
             select_reports = select_reports.where(Report.status.in_(OPEN_STATUSES))
-        elif statuses == {"closed"}:
+        elif query.statuses == {"closed"}:
             select_reports = select_reports.where(Report.status.not_in(OPEN_STATUSES))
         async with self.bot_app.sessions() as session:
-            reports = (await session.scalars(select_reports)).all()
-        return web.json_response([self.as_request(r) for r in reports])
+            reports = (await session.execute(select_reports)).all()
+        # Encoding a thousand rows takes a while: in a thread, the event loop (and with it the
+        # WhatsApp webhook) goes on meanwhile.
+        return await asyncio.to_thread(self._encode, reports)
+
+    def _encode(self, reports) -> bytes:
+        return json.dumps([self.as_request(r) for r in reports]).encode()
 
     async def request(self, request: web.Request) -> web.Response:
         report_id = parse_report_code(request.match_info["id"])
-        async with self.bot_app.sessions() as session:
-            report = await session.get(Report, report_id) if report_id else None
-        if report is None:
+        if report_id is None:
             return _error(404, "no service request with this id")
-        return web.json_response([self.as_request(report)])
+        body = await self._cached(("one", report_id), lambda: self._one(report_id))
+        if body == b"[]":
+            return _error(404, "no service request with this id")
+        return self._json(body)
 
-    def as_request(self, report: Report) -> dict[str, Any]:
+    async def _one(self, report_id: int) -> bytes:
+        async with self.bot_app.sessions() as session:
+            report = await session.get(Report, report_id)
+        if report is None or report.status not in PUBLISHED_STATUSES:
+            return b"[]"
+        return json.dumps([self.as_request(report)]).encode()
+    def as_request(self, report) -> dict[str, Any]:
+        """A report (or a row of PUBLIC_COLUMNS) as a GeoReport v2 service request."""
         region = self.geo.regions.get(report.region_code) if self.geo else None
         district = (
             self.geo.districts.get(report.district_pcode) if self.geo and report.district_pcode else None
@@ -118,8 +248,9 @@ class Open311:
             details.append(f"size: {report.size}")
         if report.confirmations_count:
             details.append(f"confirmed by {report.confirmations_count} other citizen(s)")
+        point = public_point(report.status, report.latitude, report.longitude)
         return {
-            "service_request_id": report.code,
+            "service_request_id": report_code(report.id),
             "status": "open" if report.status in OPEN_STATUSES else "closed",
             "status_notes": STATUS_NOTES.get(ReportStatus(report.status), report.status),
             "service_name": SERVICE["service_name"],
@@ -133,7 +264,7 @@ class Open311:
             "address": place,
             "address_id": report.district_pcode or report.region_code,
             "zipcode": None,
-            "lat": report.latitude,
-            "long": report.longitude,
+            "lat": point[0] if point else None,
+            "long": point[1] if point else None,
             "media_url": None,
         }

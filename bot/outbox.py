@@ -21,14 +21,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, tuple_, update
+from sqlalchemy import Executable, delete, exists, select, tuple_, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import Channel, HoldMessage, SendError
 from bot.ratelimit import KeyedLimiter
-from handlers.types import Reply
+from handlers.types import FAREWELL, Reply
 from storage.base import utcnow
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -202,9 +202,7 @@ class OutboxSender:
                 log.exception("outbox %s: send failed", row.id)
                 await self._retry(row, f"{type(exc).__name__}: {exc}")
                 return
-            await self._mark(
-                row.id, status=OutboxStatus.SENT, sent_at=self.clock(), external_id=external_id
-            )
+            await self._sent(row, external_id)
 
     async def _retry(
         self, row: OutboxMessage, reason: str, *, delay: float | None = None, count: bool = True
@@ -222,15 +220,27 @@ class OutboxSender:
             next_attempt_at=self.clock() + timedelta(seconds=wait),
         )
 
+    async def _sent(self, row: OutboxMessage, external_id: str | None) -> None:
+        """Mark a row sent. The farewell after /forget is deleted instead (its chat id names someone
+        who is gone), and a document's bytes (a /mydata copy) are not kept once it is out."""
+        if row.payload.get("kind") == FAREWELL:
+            await self._write(delete(OutboxMessage).where(OutboxMessage.id == row.id), row.id)
+            return
+        values: dict[str, object] = {"status": OutboxStatus.SENT, "sent_at": self.clock(), "external_id": external_id}
+        if row.payload.get("document"):
+            values["payload"] = {**row.payload, "document": None}
+        await self._mark(row.id, **values)
+
     async def _mark(self, row_id: int, **values: object) -> None:
+        await self._write(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values), row_id)
+
+    async def _write(self, statement: Executable, row_id: int) -> None:
         """Record a send's outcome. A busy database (SQLite's write lock) is waited out a few
         times: a message sent but not marked would be sent again after the next poll."""
         for attempt in range(MARK_TRIES):
             try:
                 async with self.sessions() as session, session.begin():
-                    await session.execute(
-                        update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
-                    )
+                    await session.execute(statement)
                 return
             except OperationalError:
                 if attempt == MARK_TRIES - 1:

@@ -25,6 +25,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from handlers.services import PhotoRejected
+from storage.files import private_dir
 
 MAX_BYTES = 20 * 1024 * 1024  # Telegram's download limit for bots; nothing larger is read
 MAX_PIXELS = 50_000_000  # 50 MP: larger than any phone photo, far below a decompression bomb
@@ -88,8 +89,8 @@ class PhotoStore:
         target = self.media_dir / relative
         if target.exists():
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        private_dir(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")  # created 0600
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content)
@@ -173,9 +174,12 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 
 
 def _jpeg(image: Image.Image) -> bytes:
-    """Saved with no exif, icc or comment: nothing of the original file's metadata survives."""
+    """Saved with no exif, xmp, icc or comment: nothing of the original file's metadata survives.
+    Pillow writes a JPEG comment (and may write other segments) from `image.info`, which copies,
+    resizes and `exif_transpose` carry over from the original file: so it is emptied first."""
+    image.info = {}
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, exif=b"", icc_profile=None)
     return out.getvalue()
 
 

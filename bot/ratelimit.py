@@ -1,4 +1,5 @@
-"""Token buckets for the outbox sender: the platforms' overall, per-chat and per-group limits.
+"""Token buckets for the outbox sender: the platforms' overall, per-chat and per-group limits;
+and fixed-window counters for what comes in: inputs per person, requests per client address.
 
 Waiters take tokens one at a time in arrival order and re-check the clock after sleeping, instead
 of reserving future tokens up front: after the event loop stalls (a slow query, a busy CPU), a
@@ -10,6 +11,10 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from handlers.engine import Admission
+from handlers.types import Incoming
 
 
 @dataclass
@@ -79,3 +84,46 @@ class KeyedLimiter:
             await bucket.take()
         if self.overall:
             await self.overall.take()
+
+
+class WindowCounter:
+    """At most `limit` events per key in each fixed window of `seconds`; the first refusal of a
+    window is told apart from the later ones (one warning, then silence)."""
+
+    def __init__(self, limit: int, seconds: float = 60.0) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self._counts: dict[str, tuple[int, int]] = {}  # key -> (window number, events in it)
+
+    def hit(self, key: str, now: float) -> int:
+        """Count one event; returns how many the key had in this window, this one included."""
+        window = int(now // self.seconds)
+        if len(self._counts) >= MAX_IDLE_BUCKETS:  # forget the keys of earlier windows
+            self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
+        last, count = self._counts.get(key, (window, 0))
+        count = count + 1 if last == window else 1
+        self._counts[key] = (window, count)
+        return count
+
+    def retry_after(self, now: float) -> int:
+        """Seconds until the next window starts (for a Retry-After header)."""
+        return max(1, int(self.seconds - now % self.seconds + 0.999))
+
+
+class InputLimiter:
+    """`Engine.admit`: at most `per_minute` inputs per person (channel account) a minute; the first
+    input over it gets a warning, the others of that minute no answer at all. The console is the
+    local trial chat (a script piped in may be long): it is not limited."""
+
+    UNLIMITED_CHANNELS = frozenset({"console"})
+
+    def __init__(self, per_minute: int) -> None:
+        self.counter = WindowCounter(per_minute)
+
+    def __call__(self, incoming: Incoming, now: datetime) -> Admission:
+        if incoming.channel in self.UNLIMITED_CHANNELS:
+            return Admission.RUN
+        count = self.counter.hit(f"{incoming.channel}:{incoming.sender_id}", now.timestamp())
+        if count <= self.counter.limit:
+            return Admission.RUN
+        return Admission.WARN if count == self.counter.limit + 1 else Admission.DROP

@@ -14,10 +14,11 @@ from sqlalchemy import text
 
 from bot.app import App
 from bot.config import ConfigError, Settings
+from bot.ratelimit import WindowCounter
+from bot.web_keys import APP_KEY, SIGNED_PATHS
 
 log = logging.getLogger(__name__)
 
-APP_KEY = web.AppKey("taza_app", App)
 WebSetup = Callable[[web.Application, App], None]
 MAX_REQUEST_BYTES = 1024 * 1024  # webhooks are small forms or JSON
 
@@ -35,12 +36,70 @@ def web_setups(settings: Settings) -> list[WebSetup]:
 
 
 def create_web_app(app: App) -> web.Application:
-    web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    limiter = ClientLimiter(app)
+    web_app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[json_errors, limiter.middleware])
     web_app[APP_KEY] = app
+    web_app[SIGNED_PATHS] = set()
     web_app.router.add_get("/healthz", healthz)
     for setup in web_setups(app.settings):
         setup(web_app, app)
     return web_app
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler) -> web.StreamResponse:
+    """Every refusal is a short JSON body (`{"error": ...}`), never a traceback or an HTML page;
+    what escapes a handler is logged and answered 500 with no detail."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or exc.content_type == "application/json":
+            raise
+        return web.json_response({"error": exc.reason.lower()}, status=exc.status, headers=_kept(exc))
+    except (UnicodeDecodeError, LookupError, ValueError) as exc:  # undecodable query or form
+        log.info("refused a malformed request to %s: %s", request.path[:100], type(exc).__name__)
+        return web.json_response({"error": "malformed request"}, status=400)
+    except Exception:
+        log.exception("request to %s failed", request.path[:100])
+        return web.json_response({"error": "internal error"}, status=500)
+
+
+def _kept(exc: web.HTTPException) -> dict[str, str]:
+    return {k: v for k, v in exc.headers.items() if k in ("Retry-After", "Allow")}
+
+
+class ClientLimiter:
+    """At most PUBLIC_REQUESTS_PER_MINUTE requests a minute per client address on the public
+    endpoints (Open311, media, health). Behind a reverse proxy listed in TRUSTED_PROXIES the
+    client is the last address of X-Forwarded-For that is not a trusted proxy."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.counter = WindowCounter(app.settings.PUBLIC_REQUESTS_PER_MINUTE)
+        self.proxies = set(app.settings.TRUSTED_PROXIES)
+
+    def client(self, request: web.Request) -> str:
+        remote = request.remote or "?"
+        if remote not in self.proxies:
+            return remote
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+        for hop in reversed(hops):
+            if hop not in self.proxies:
+                return hop[:64]
+        return remote
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler) -> web.StreamResponse:
+        if request.path in request.app[SIGNED_PATHS]:
+            return await handler(request)
+        now = self.app.engine.clock().timestamp()
+        if self.counter.hit(self.client(request), now) > self.counter.limit:
+            return web.json_response(
+                {"error": "too many requests"},
+                status=429,
+                headers={"Retry-After": str(self.counter.retry_after(now))},
+            )
+        return await handler(request)
 
 
 async def healthz(request: web.Request) -> web.Response:

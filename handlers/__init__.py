@@ -18,6 +18,7 @@ FLOW_MODULES = (
     "handlers.moderation",
     "handlers.reports.followup",
     "handlers.events",
+    "handlers.trees",
     "handlers.coming_soon",
 )
 

@@ -106,6 +106,7 @@ class Ctx:
     button: Any = None  # the typed value of a pressed action button (handlers.buttons)
     media: Media = field(default_factory=Media)
     outbox: list[tuple[str, str, Reply]] = field(default_factory=list)
+    drop_state: bool = False  # /forget: the engine deletes this chat's state instead of saving it
 
     # --- language -------------------------------------------------------------------------
     def _(self, message: str, /, **params: object) -> str:
@@ -161,13 +162,13 @@ class Ctx:
         menu: bool = True,
         photo_path: str | None = None,
         repeat: str | None = None,
-        numeric: bool = False,
+        number_answer: bool = False,
     ) -> None:
         """Send a prompt and wait for the answer in `step`. A way back to the menu is added.
         `repeat` is the question asked again after a wrong answer, when `text` is a one-off
-        (for example a thank-you followed by the menu). `numeric`: the answer is a number, so a
-        typed number is the answer, not the number of a choice (those are pressed or typed by
-        their text)."""
+        (for example a thank-you followed by the menu). With `number_answer` the answer is a
+        number: typed digits are that number, not the n-th choice (the choices are still pressed,
+        or typed by their label)."""
         if step not in self.router.steps:
             raise KeyError(f"no step {step!r} is registered")
         options = list(choices)
@@ -179,7 +180,7 @@ class Ctx:
             seq=seq,
             prompt=repeat or text,
             choices=[[c.id, c.label] for c in options],
-            numeric=numeric,
+            number_answer=number_answer,
         )
         self.outbox.append(
             (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -38,6 +39,15 @@ MediaFetcher = Callable[[MediaRef, int], Awaitable[bytes]]
 MAX_TEXT = 4000  # longer input is cut here before any step sees it
 
 
+class Admission(Enum):
+    """What the input limit (`Engine.admit`) says of one input: run the step, warn once, or
+    drop it with no answer at all (each answer of a flood would be a paid message)."""
+
+    RUN = "run"
+    WARN = "warn"
+    DROP = "drop"
+
+
 class Engine:
     def __init__(
         self,
@@ -57,6 +67,8 @@ class Engine:
         self.fallback_language = fallback_language  # when neither the user nor the channel says
         self.media_fetchers: dict[str, MediaFetcher] = {}
         self.after_commit: list[Callable[[], None]] = []  # e.g. wake the outbox sender
+        # The per-person input limit (bot.ratelimit.InputLimiter); None: no limit.
+        self.admit: Callable[[Incoming, datetime], Admission] | None = None
 
     # --- inbox ---------------------------------------------------------------------------------
     async def store(self, incomings: Sequence[Incoming]) -> None:
@@ -135,6 +147,18 @@ class Engine:
     async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> None:
         now = self.clock()
         user, identity = await self._user_for(session, incoming, now)
+        admission = self.admit(incoming, now) if self.admit else Admission.RUN
+        if admission is not Admission.RUN:
+            if admission is Admission.WARN:
+                tr = self.translator_for(user, incoming)
+                warning = Reply(
+                    text=tr._(
+                        "You are sending messages too fast. I will not answer for a minute; "
+                        "then please go on more slowly."
+                    )
+                )
+                self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now)
+            return
         if not incoming.is_group:
             await _release_held(session, incoming, now)
         state_row = await session.get(
@@ -158,8 +182,11 @@ class Engine:
             media=media,
         )
         await self._dispatch(ctx)
-        state_row.state = ctx.state
-        state_row.updated_at = now
+        if ctx.drop_state:
+            await _drop_state(session, state_row)
+        else:
+            state_row.state = ctx.state
+            state_row.updated_at = now
         self._write_outbox(session, ctx.outbox, now)
 
     def translator_for(self, user: User, incoming: Incoming) -> Translator:
@@ -260,8 +287,8 @@ class Engine:
             ctx.choice = choice
             return False
         if incoming.kind is Kind.TEXT and offered:
-            numbers_answer = ctx.state.get("numeric") and ctx.text.isdigit()
-            ctx.choice = None if numbers_answer else typed_choice(ctx.text, ctx.state.get("choices", []))
+            by_number = not ctx.state.get("number_answer")
+            ctx.choice = typed_choice(ctx.text, ctx.state.get("choices", []), by_number=by_number)
         return False
 
     async def _typed_card_choice(self, ctx: Ctx) -> str | None:
@@ -340,9 +367,16 @@ async def _release_held(session: AsyncSession, incoming: Incoming, now: datetime
     )
 
 
-def typed_choice(text: str, choices: list[list[str]]) -> str | None:
+async def _drop_state(session: AsyncSession, state_row: ConversationState) -> None:
+    if state_row in session.new:
+        session.expunge(state_row)
+    else:
+        await session.delete(state_row)
+
+
+def typed_choice(text: str, choices: list[list[str]], *, by_number: bool = True) -> str | None:
     """The choice a typed answer means: its number in the list, or its label's words."""
-    if text.isdigit() and 1 <= int(text) <= len(choices):
+    if by_number and text.isdigit() and 1 <= int(text) <= len(choices):
         return choices[int(text) - 1][0]
     wanted = normalise_label(text)
     for choice_id, label in choices:

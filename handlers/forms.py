@@ -48,7 +48,7 @@ from handlers.buttons import MaxLen, button
 from handlers.context import Ctx
 from handlers.router import Router
 from handlers.start import show_menu
-from handlers.types import Choice
+from handlers.types import Choice, Kind
 from storage.forms import FORM_NAME_LENGTH, FormDraft
 
 FIELD_NAME_LENGTH = 16
@@ -79,7 +79,7 @@ class Question:
     text: str
     choices: Sequence[Choice] = ()
     photo_path: str | None = None
-    numeric: bool = False  # the answer is a number: a typed number is not a choice's number
+    number_answer: bool = False  # typed digits are the answer, not a pick of the n-th choice
 
 
 class Ended:
@@ -94,6 +94,23 @@ Asker = Callable[[Ctx, Answers], Awaitable["Question | Answers"]]
 # The values an answer gives (merged into the draft), a translated hint to ask again, or ENDED.
 Parser = Callable[[Ctx, Answers], Awaitable["Answers | str | Ended"]]
 
+
+
+def optional_text(key: str, limit: int, retype: str, too_long: str) -> Parser:
+    """The parser of an optional free-text field (a comment, a note): «Skip» stores None, text of
+    up to `limit` characters is stored as typed. `retype` and `too_long` are N_() messages, the
+    second with {max}."""
+
+    async def parse(ctx: Ctx, _data: Answers) -> Answers | str:
+        if FormPress.parse(ctx.choice) == SKIP:
+            return {key: None}
+        if ctx.incoming.kind is not Kind.TEXT or not ctx.text:
+            return ctx._(retype)
+        if len(ctx.text) > limit:
+            return ctx._(too_long, max=limit)
+        return {key: ctx.text}
+
+    return parse
 
 @dataclass(frozen=True)
 class Field:
@@ -275,7 +292,7 @@ class Form:
         if back:
             choices.append(Choice(BACK.id, ctx._("↩️ Back")))
         choices.append(Choice(CANCEL.id, ctx._("✖️ Cancel")))
-        ctx.ask(step, question.text, choices, photo_path=question.photo_path, numeric=question.numeric)
+        ctx.ask(step, question.text, choices, photo_path=question.photo_path, number_answer=question.number_answer)
 
     def _clear(self, data: Answers, f: Field) -> None:
         for key in f.stored:

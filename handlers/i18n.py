@@ -6,12 +6,12 @@ untranslated until a `Translator` is at hand."""
 from __future__ import annotations
 
 import gettext
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "ru"
@@ -60,5 +60,13 @@ class Translator:
     def date(self, value: datetime) -> str:
         return format_date(value.astimezone(KZ_TZ).date(), "medium", locale=self.language)
 
+    def day(self, value: date) -> str:
+        """A calendar day (already Kazakhstan's), e.g. a planting date."""
+        return format_date(value, "medium", locale=self.language)
+
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.language)
+
+    def percent(self, value: float) -> str:
+        """0.734 -> "73 %" (or "73%"), as the user's locale writes a share."""
+        return format_percent(value, locale=self.language)

@@ -6,15 +6,16 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 
 from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.i18n import LANGUAGE_NAMES, N_
 from handlers.router import Router
 from handlers.start import show_menu
-from handlers.types import Choice, Document
-from storage.models import ConversationState, Identity, InboxUpdate, OutboxMessage, OutboxStatus
+from handlers.types import FAREWELL, Choice, Document, Reply
+from storage.erasure import erase_chat
+from storage.models import Identity
 
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "Console"}
 
@@ -107,8 +108,9 @@ async def ask_forget(ctx: Ctx) -> None:
     ctx.ask(
         "profile.forget",
         ctx._(
-            "Delete your personal data? Your name, language, accounts and consent will be erased. "
-            "Your reports stay, without any link to you. This cannot be undone."
+            "Delete your personal data? Your name, language, accounts, consent and our messages will "
+            "be erased. Your reports stay, without your comments and without any link to you. This "
+            "cannot be undone."
         ),
         [Choice(CONFIRM_FORGET.id, ctx._("🗑 Yes, delete my data"))],
     )
@@ -121,44 +123,25 @@ async def on_forget_answer(ctx: Ctx) -> None:
     farewell = ctx._("Your personal data has been deleted. Send /start if you want to begin again.")
     await forget_user(ctx)
     ctx.end_flow()
-    ctx.reply(farewell)
+    ctx.outbox.append((ctx.incoming.channel, ctx.incoming.chat_id, Reply(text=farewell, kind=FAREWELL)))
 
 
 async def forget_user(ctx: Ctx) -> None:
-    """Erase the person, keep what they reported (features anonymise their rows in their erasers)."""
+    """Erase the person, keep what they reported: features erase or anonymise their rows in their
+    erasers (router.personal_data), then every row keyed by the person's chats goes, and the chat
+    of this step forgets its state once the step ends. Only the farewell is left, and the outbox
+    sender deletes it once it is sent."""
     for erase in ctx.router.erasers:
         await erase(ctx)
     user = ctx.user
-    chats = [(i.channel, i.chat_id) for i in user.identities]
-    for channel, chat_id in chats:
-        # Keep the processed markers (redelivery stays harmless) but not what the person wrote.
-        await ctx.session.execute(
-            update(InboxUpdate)
-            .where(
-                InboxUpdate.channel == channel,
-                InboxUpdate.chat_id == chat_id,
-                InboxUpdate.processed_at.is_not(None),
-            )
-            .values(payload={})
-        )
-        await ctx.session.execute(  # what was sent to the person echoed what they wrote
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.channel == channel,
-                OutboxMessage.chat_id == chat_id,
-                OutboxMessage.status == OutboxStatus.SENT,
-            )
-            .values(payload={})
-        )
-        if (channel, chat_id) != (ctx.incoming.channel, ctx.incoming.chat_id):
-            await ctx.session.execute(
-                delete(ConversationState).where(
-                    ConversationState.channel == channel, ConversationState.chat_id == chat_id
-                )
-            )
+    here = (ctx.incoming.channel, ctx.incoming.chat_id)
+    chats = {(identity.channel, identity.chat_id) for identity in user.identities}
+    for chat in chats:
+        await erase_chat(ctx.session, *chat, keep_state=chat == here)
+    ctx.drop_state = here in chats  # not a group's state, when /forget was sent in a group
     await ctx.session.execute(delete(Identity).where(Identity.user_id == user.id))
     user.display_name = None
     user.language = None
     user.consent_at = None
-    user.forgotten_at = ctx.now
+    user.created_at = user.forgotten_at = ctx.now  # no first-contact time to match with anything
     ctx.session.expire(user, ["identities"])

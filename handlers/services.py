@@ -1,12 +1,23 @@
-"""What the report flows need from the composition root, as small protocols: the flows reach the
+"""What the flows need from the composition root, as small protocols: the flows reach the
 implementations (bot/geo.py, bot/photos.py, bot/geocode.py) only through `ctx.service(name)`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-GEO, PHOTOS, GEOCODER = "geo", "photos", "geocoder"
+GEO, PHOTOS, GEOCODER, LIMITS, CERTIFICATES = "geo", "photos", "geocoder", "limits", "certificates"
 DEEP_LINKS = "deep_links"  # a handlers.deep_links.DeepLinks: makes t.me / wa.me links
+
+
+@dataclass(frozen=True, slots=True)
+class UsageLimits:
+    """Limits per person (handlers.usage counts them); `salt` keys the counters so that they
+    outlive /forget without naming anyone (storage.limits)."""
+
+    salt: str
+    reports_per_day: int = 10
+    duplicate_checks_per_day: int = 20
 
 
 class PhotoRejected(Exception):
@@ -63,4 +74,26 @@ class PhotoService(Protocol):
 class GeocoderService(Protocol):
     async def geocode(self, address: str) -> tuple[float, float] | None:
         """(latitude, longitude) of an address in Kazakhstan, or None if not found."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateText:
+    """What a certificate says, already translated: the renderer only lays it out."""
+
+    title: str
+    programme: str
+    awarded_to: str
+    name: str
+    lines: tuple[str, ...]  # the person's figures: trees planted, species, dates
+    footer: str  # the date of issue
+
+
+class CertificateRenderer(Protocol):
+    def unsupported(self, text: str) -> str:
+        """The characters of `text` the certificate's font has no glyph for ("" if none)."""
+        ...
+
+    async def render(self, certificate: CertificateText) -> bytes:
+        """A PNG."""
         ...

@@ -87,6 +87,11 @@ class Document:
     mime_type: str = "application/octet-stream"
 
 
+# The answer to /forget: it answers the message just received (within WhatsApp's window even
+# though the person's identity is gone), and the outbox sender deletes it once it is sent.
+FAREWELL = "farewell"
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One outgoing message. Text is plain (never parsed as markup by any channel)."""

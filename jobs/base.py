@@ -28,6 +28,8 @@ class JobSettings(Protocol):
     HANDOVER_EVERY_MINUTES: int
     ESCALATION_HOURS: float
     ANNOUNCE_PER_RUN: int
+    RETENTION_DAYS: int
+    TREE_CHECKIN_MONTHS: list[int]
 
 
 @dataclass

@@ -18,6 +18,7 @@ from handlers.types import Reply
 from jobs.base import Job, JobContext
 from jobs.digest_map import draw_region_map, region_shapes
 from storage.db import insert_ignoring_conflicts
+from storage.files import private_dir, write_private
 from storage.models import JobRun
 from storage.moderation import ReportTriage, all_chats
 from storage.reports import OPEN_STATUSES, Report, ReportStatus
@@ -68,8 +69,8 @@ async def run(job: JobContext) -> str:
                 )
             ).all()
             picture = f"digests/{region}-{day}.png"
-            (media_dir / "digests").mkdir(parents=True, exist_ok=True)
-            (media_dir / picture).write_bytes(draw_region_map(outlines[region], [(lat, lon) for lat, lon in points]))
+            private_dir(media_dir / "digests")
+            write_private(media_dir / picture, draw_region_map(outlines[region], [(lat, lon) for lat, lon in points]))
             for channel, chat_id, language in destinations:
                 tr = notify.translator(language)
                 name = area_name(geo, tr.language, region, None)

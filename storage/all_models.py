@@ -5,3 +5,5 @@ import storage.reports  # noqa: F401
 import storage.moderation  # noqa: F401
 import storage.events  # noqa: F401
 import storage.forms  # noqa: F401
+import storage.limits  # noqa: F401
+import storage.trees  # noqa: F401

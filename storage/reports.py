@@ -5,6 +5,7 @@ The public code (`TZ-000123`) is derived from the id, so it needs no column of i
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from enum import StrEnum
 
@@ -71,6 +72,27 @@ class LocationSource(StrEnum):
     REGION = "region"  # only the region, picked from the list: no point
 
 
+# Open data (Open311, exports): rejected reports are not published; a report no moderator has
+# looked at yet shows the centre of its ~500 m grid cell instead of its exact point.
+PUBLISHED_STATUSES: tuple[ReportStatus, ...] = tuple(s for s in ReportStatus if s != ReportStatus.REJECTED)
+UNMODERATED_STATUSES: tuple[ReportStatus, ...] = (ReportStatus.NEW, ReportStatus.QUEUED)
+PUBLIC_GRID_DEGREES = 0.0045  # about 500 m of latitude
+
+
+def public_point(status: str, latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    """The point open data shows for a report: exact once moderated, else its grid cell's centre
+    (every report of the cell shows the same point, so several cannot be averaged out)."""
+    if latitude is None or longitude is None:
+        return None
+    if status not in UNMODERATED_STATUSES:
+        return latitude, longitude
+    step = PUBLIC_GRID_DEGREES
+    lat = (math.floor(latitude / step) + 0.5) * step
+    lon_step = step / max(math.cos(math.radians(lat)), 0.01)
+    lon = (math.floor(longitude / lon_step) + 0.5) * lon_step
+    return round(lat, 6), round(lon, 6)
+
+
 def report_code(report_id: int) -> str:
     return f"{CODE_PREFIX}{report_id:06d}"
 
@@ -78,7 +100,9 @@ def report_code(report_id: int) -> str:
 def parse_report_code(code: str) -> int | None:
     """'TZ-000123', 'tz-123' or '123' -> 123; None if it is not a code."""
     text = code.strip().upper().removeprefix(CODE_PREFIX)
-    return int(text) if text.isdigit() and int(text) > 0 else None
+    if not text.isascii() or not text.isdigit() or len(text) > 15:  # ids fit any BIGINT; no 5,000 digits
+        return None
+    return int(text) or None
 
 
 class Report(Base):

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.channels.base import RateLimits, command_turn, read_file_limited
 from handlers.types import Incoming, Kind, Location, MediaRef, Reply
+from storage.files import private_dir, write_private
 
 NAME = "console"
 
@@ -86,9 +87,8 @@ class ConsoleChannel:
         if reply.photo_path:
             lines.append(f"[photo: {self.media_dir / reply.photo_path}]")
         if reply.document:
-            self.files_dir.mkdir(parents=True, exist_ok=True)
-            target = self.files_dir / f"{chat_id}-{reply.document.filename}"
-            target.write_bytes(reply.document.data)
+            target = private_dir(self.files_dir) / f"{chat_id}-{reply.document.filename}"
+            write_private(target, reply.document.data)
             lines.append(f"[file: {target}]")
         if reply.text:
             lines.append(reply.text)

@@ -175,7 +175,9 @@ class TelegramChannel:
         except MediaUnavailable:
             raise
         except Exception as exc:  # aiohttp errors, timeouts, HTTP statuses
-            log.warning("download of %s failed: %s: %s", file_path, type(exc).__name__, exc)
+            # Not `exc` itself: an HTTP error's text holds the URL, and the URL holds the token.
+            status = getattr(exc, "status", None)
+            log.warning("download of %s failed: %s%s", file_path, type(exc).__name__, f" {status}" if status else "")
             raise MediaUnavailable("download_failed") from None
         return bytes(data)
 

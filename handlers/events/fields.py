@@ -163,7 +163,7 @@ async def parse_end(ctx: Ctx, data: Answers) -> Answers | str:
 async def ask_capacity(ctx: Ctx, data: Answers) -> Question:
     return Question(
         ctx._("👥 How many volunteers can take part? Send a number from 1 to {max}.", max=ctx.tr.number(MAX_CAPACITY)),
-        numeric=True,
+        number_answer=True,
     )
 
 

@@ -44,7 +44,7 @@ async def ask_bags(ctx: Ctx, event: Event) -> None:
         await show_card(ctx, event, ctx._("Only the event's participants can add their bags."))
         return
     ctx.data["event"] = event.id
-    ctx.ask("events.bags", ctx._("🛍 How many bags did you fill? Send a number."), numeric=True)
+    ctx.ask("events.bags", ctx._("🛍 How many bags did you fill? Send a number."), number_answer=True)
 
 
 async def on_bags(ctx: Ctx) -> None:
@@ -190,7 +190,7 @@ async def on_attendance(ctx: Ctx) -> None:
     if ResultsPress.parse(ctx.choice) != ResultsPress("next"):
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return
-    ctx.ask("events.result_bags", ctx._("How many bags of litter were filled in all? Send a number."), numeric=True)
+    ctx.ask("events.result_bags", ctx._("How many bags of litter were filled in all? Send a number."), number_answer=True)
 
 
 async def on_result_bags(ctx: Ctx) -> None:
@@ -204,7 +204,7 @@ async def on_result_bags(ctx: Ctx) -> None:
     ctx.ask(
         "events.result_kg",
         ctx._("About how many kilograms of waste were collected? Send a number (0 if it was not weighed)."),
-        numeric=True,
+        number_answer=True,
     )
 
 

@@ -27,12 +27,11 @@ from handlers.reports.my_reports import show_my_reports
 from handlers.reports.photos import PHOTO
 from handlers.reports.send import (
     ANOTHER,
-    DAILY_LIMIT,
     MY_REPORTS,
     SentPick,
     flood_text,
+    over_daily_limit,
     send_report,
-    sent_today,
     summary,
 )
 from handlers.router import Router
@@ -73,7 +72,7 @@ def register(router: Router) -> None:
 
 # --- entry ----------------------------------------------------------------------------------------
 async def start_report(ctx: Ctx) -> None:
-    if await sent_today(ctx) >= DAILY_LIMIT:
+    if await over_daily_limit(ctx):
         await show_menu(ctx, flood_text(ctx))
         return
     await REPORT.open(ctx)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from handlers.buttons import button
 from handlers.context import Ctx
-from handlers.forms import DONE, SKIP, Answers, Field, FormPress, Question
+from handlers.forms import DONE, SKIP, Answers, Field, FormPress, Question, optional_text
 from handlers.i18n import N_
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
-from handlers.types import Choice, Kind
+from handlers.types import Choice
 from storage.reports import DumpSize, WasteType
 
 MAX_COMMENT = 500
@@ -101,18 +101,6 @@ async def _ask_comment(ctx: Ctx, _data: Answers) -> Question:
     )
 
 
-async def _parse_comment(ctx: Ctx, _data: Answers) -> Answers | str:
-    if FormPress.parse(ctx.choice) == SKIP:
-        return {"comment": None}
-    if ctx.incoming.kind is not Kind.TEXT or not ctx.text:
-        return ctx._("Please type a comment, or press «Skip».")
-    if len(ctx.text) > MAX_COMMENT:
-        return ctx._(
-            "The comment is too long: at most {max} characters, please shorten it.", max=MAX_COMMENT
-        )
-    return {"comment": ctx.text}
-
-
 WASTE = Field(
     "waste",
     _ask_waste,
@@ -121,4 +109,14 @@ WASTE = Field(
     edit_label=N_("✏️ Edit the waste types"),
 )
 SIZE = Field("size", _ask_size, _parse_size, edit_label=N_("✏️ Edit the size"))
-COMMENT = Field("comment", _ask_comment, _parse_comment, edit_label=N_("✏️ Edit the comment"))
+COMMENT = Field(
+    "comment",
+    _ask_comment,
+    optional_text(
+        "comment",
+        MAX_COMMENT,
+        N_("Please type a comment, or press «Skip»."),
+        N_("The comment is too long: at most {max} characters, please shorten it."),
+    ),
+    edit_label=N_("✏️ Edit the comment"),
+)

@@ -1,6 +1,6 @@
 """"Is it this report?": before the details, the draft is compared with the open reports.
 
-An open report within 50 m, or one of the region's with a near-identical photo, is shown; if the
+An open report within 50 m, or one of the region's with a near-identical photo, is described; if the
 citizen says it is the same dump, their photos join it (and count as a confirmation) instead of
 becoming a second report of one dump. With no such report the question is not asked.
 """
@@ -21,6 +21,7 @@ from handlers.reports.labels import waste_names
 from handlers.services import GEO, PHOTOS, GeoService, PhotoService
 from handlers.reports.send import add_photos, ask_sent
 from handlers.types import Choice
+from handlers.usage import DUPLICATE_CHECK, count_use, limits, used_today
 from storage.reports import OPEN_STATUSES, Report, ReportConfirmation, ReportPhoto
 
 DUPLICATE_RADIUS_M = 50.0
@@ -41,11 +42,17 @@ CHECKED = {"duplicate_checked": True}
 
 
 async def _check_duplicates(ctx: Ctx, data: Answers) -> Question | Answers:
-    """Ask "is it the same dump?" if a candidate is found; otherwise the field is answered."""
-    found = await find_duplicate(ctx, data)
+    """Ask "is it the same dump?" if a candidate is found; otherwise the field is answered.
+    The question shows the other report's place, waste and date, never its photo (someone else's
+    picture); past the day's number of questions a person may see, the report goes on as new
+    (moderators still merge duplicates), so probing many points reveals little."""
+    found = None
+    if await used_today(ctx, DUPLICATE_CHECK) < limits(ctx).duplicate_checks_per_day:
+        found = await find_duplicate(ctx, data)
     if found is None:
         return CHECKED
     report, distance = found
+    await count_use(ctx, DUPLICATE_CHECK)
     lines = [
         ctx._(
             "This dump may already be reported: {code} of {date}, {place}.",
@@ -65,7 +72,6 @@ async def _check_duplicates(ctx: Ctx, data: Answers) -> Question | Answers:
             Choice(DuplicateAnswer(report.id, "same").id, ctx._("✅ Yes, the same dump")),
             Choice(DuplicateAnswer(report.id, "other").id, ctx._("➕ No, another dump")),
         ],
-        photo_path=report.photos[0].path if report.photos else None,
     )
 
 

@@ -169,7 +169,9 @@ async def detach_reports(ctx: Ctx) -> None:
     """/forget: the reports stay (the dumps are real) but nothing links them to the person."""
     uid = ctx.user.id
     session = ctx.session
-    await session.execute(update(Report).where(Report.reporter_id == uid).values(reporter_id=None))
+    await session.execute(  # the person's own words may name them ("call me at ...")
+        update(Report).where(Report.reporter_id == uid).values(reporter_id=None, comment=None, address=None)
+    )
     await session.execute(
         update(ReportPhoto).where(ReportPhoto.added_by_id == uid).values(added_by_id=None)
     )

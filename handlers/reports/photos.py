@@ -11,7 +11,7 @@ from typing import Any
 from handlers.context import Ctx
 from handlers.forms import DONE, Answers, Field, FormPress, Question
 from handlers.i18n import N_
-from handlers.services import PHOTOS, PhotoRejected, PhotoService
+from handlers.photo_input import take_photo
 from handlers.types import Choice, Kind
 
 MAX_PHOTOS = 5
@@ -49,28 +49,12 @@ async def _parse_photo(ctx: Ctx, data: Answers) -> Answers | str:
 
 async def _add_photo(ctx: Ctx, photos: list[dict[str, Any]], gps: list[float] | None) -> Answers | str:
     """The draft's photos with the incoming one; a translated reason if it cannot be used."""
-    if ctx.media.error == "too_large":
-        return ctx._("This file is larger than 20 MB, the most I can receive. Please send a smaller photo.")
-    if ctx.media.error or ctx.media.data is None:
-        return ctx._("I could not download this photo. Please send it again.")
-    service: PhotoService = ctx.service(PHOTOS)
-    try:
-        stored = (await service.ingest(ctx.media.data)).to_json()
-    except PhotoRejected as exc:
-        return _rejection_text(ctx, exc.reason)
+    stored = await take_photo(ctx)
+    if isinstance(stored, str):
+        return stored
     if any(p["sha256"] == stored["sha256"] for p in photos):
         return ctx._("You have already sent this photo.")
     return {"photos": [*photos, stored], "photo_gps": gps or stored.get("gps")}
-
-
-def _rejection_text(ctx: Ctx, reason: str) -> str:
-    if reason == "too_large":
-        return ctx._("This file is larger than 20 MB, the most I can receive. Please send a smaller photo.")
-    if reason == "too_many_pixels":
-        return ctx._("This image is too large (more than 50 megapixels). Please send an ordinary photo.")
-    if reason == "broken":
-        return ctx._("This photo seems damaged or incomplete. Please take it again or send another one.")
-    return ctx._("This file is not a photo I can read. Please send a JPEG, PNG or WebP picture.")
 
 
 PHOTO = Field(

@@ -8,10 +8,7 @@ the draft's photos go to a report and the same closing question follows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
 from typing import Any, Literal
-
-from sqlalchemy import func, select
 
 from handlers.buttons import button
 from handlers.context import Ctx
@@ -21,9 +18,8 @@ from handlers.places import place_name
 from handlers.reports.labels import size_name, waste_names
 from handlers.start import show_menu
 from handlers.types import Choice
+from handlers.usage import REPORT, count_use, limits, used_today
 from storage.reports import LocationSource, Report, ReportPhoto, ReportStatus, ReportStatusChange
-
-DAILY_LIMIT = 10  # reports per citizen per day (Kazakhstan's calendar day)
 
 
 @button("sent")
@@ -54,7 +50,7 @@ async def summary(ctx: Ctx, data: Answers) -> Question:
 
 async def send_report(ctx: Ctx, data: Answers) -> bool:
     """Create the report from the confirmed answers; False (the draft stays) over the daily limit."""
-    if await sent_today(ctx) >= DAILY_LIMIT:
+    if await over_daily_limit(ctx):
         await show_menu(ctx, flood_text(ctx))
         return False
     report = await create_report(ctx, data)
@@ -98,6 +94,7 @@ async def create_report(ctx: Ctx, data: Answers) -> Report:
     )
     ctx.session.add(report)
     await ctx.session.flush()
+    await count_use(ctx, REPORT)
     return report
 
 
@@ -138,18 +135,9 @@ def ask_sent(ctx: Ctx, text: str) -> None:
 
 
 # --- anti-flood -----------------------------------------------------------------------------------
-def _day_start(now: datetime) -> datetime:
-    local = now.astimezone(KZ_TZ)
-    return datetime.combine(local.date(), time(0), tzinfo=KZ_TZ)
-
-
-async def sent_today(ctx: Ctx) -> int:
-    count = await ctx.session.scalar(
-        select(func.count(Report.id)).where(
-            Report.reporter_id == ctx.user.id, Report.created_at >= _day_start(ctx.now)
-        )
-    )
-    return int(count or 0)
+async def over_daily_limit(ctx: Ctx) -> bool:
+    """Reports per person per day (Kazakhstan's calendar day), counted across /forget."""
+    return await used_today(ctx, REPORT) >= limits(ctx).reports_per_day
 
 
 def flood_text(ctx: Ctx) -> str:
@@ -158,5 +146,5 @@ def flood_text(ctx: Ctx) -> str:
         "your care! Please come back tomorrow.",
         "You have sent {n} reports today, the most one person can send in a day. Thank you for "
         "your care! Please come back tomorrow.",
-        DAILY_LIMIT,
+        limits(ctx).reports_per_day,
     )

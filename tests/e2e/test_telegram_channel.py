@@ -3,6 +3,7 @@ errors are reported to the outbox, and how photos are fetched."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -151,3 +152,17 @@ async def test_emulator_serves_polls_and_edits_to_aiogram(emulator, channel) -> 
     poll_message, edited = emulator.messages_to(CHAT)
     assert poll_message.poll["question"] == "Which bin for glass?"
     assert (edited.text, edited.buttons) == ("Question (answered)", [])
+
+
+async def test_a_failed_download_logs_no_token(emulator, channel, jpeg, caplog) -> None:
+    """An expired file path answers 404; the error's URL holds /file/bot<TOKEN>/...: the log
+    line names the failure, never the token (nor the URL)."""
+    file_id = emulator.add_file(jpeg, "photo.jpg")
+    emulator.expired.add(emulator.files[file_id][0])
+    with caplog.at_level(logging.DEBUG), pytest.raises(MediaUnavailable) as failed:
+        await channel.fetch_media(MediaRef(file_id, "image/jpeg"), 20 * 1024 * 1024)
+    assert failed.value.reason == "download_failed"
+    assert "download of" in caplog.text and "404" in caplog.text
+    assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
+    ours = [r.getMessage() for r in caplog.records if r.name == "bot.channels.telegram"]
+    assert ours and not any("/file/" in line for line in ours)

@@ -6,9 +6,12 @@ import csv
 import io
 import json
 
+from sqlalchemy import update
+
 from bot.cli import build_parser
 from bot.commands import export
 from tests.reports.test_report import finish, report_dump
+from storage.reports import Report
 from tests.support import images
 from tests.support.chat import Chat
 
@@ -26,11 +29,11 @@ async def two_reports(app) -> None:
     await finish(chat)
 
 
-async def run_export(monkeypatch, settings, tmp_path, *argv: str) -> str:
+async def run_export(monkeypatch, settings, tmp_path, *argv: str, what: str = "reports") -> str:
     monkeypatch.setenv("DATABASE_URL", settings.DATABASE_URL)
     out = tmp_path / "out.txt"
     parser, _ = build_parser()
-    args = parser.parse_args(["export", "reports", *argv, "--output", str(out)])
+    args = parser.parse_args(["export", what, *argv, "--output", str(out)])
     assert await export.run(args) == 0
     return out.read_text(encoding="utf-8")
 
@@ -47,8 +50,18 @@ async def test_csv_and_geojson(app, settings, tmp_path, monkeypatch) -> None:
 
     geo = json.loads(await run_export(monkeypatch, settings, tmp_path, "--format", "geojson"))
     assert geo["type"] == "FeatureCollection"
-    assert geo["features"][0]["geometry"]["coordinates"] == [71.4306, 51.1282]
+    lon, lat = geo["features"][0]["geometry"]["coordinates"]  # new: its ~500 m cell, not the point
+    assert (lon, lat) != (71.4306, 51.1282) and abs(lon - 71.4306) < 0.004 and abs(lat - 51.1282) < 0.003
     assert geo["features"][1]["geometry"] is None
+    assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o600  # issue 17, point 12
+
+
+async def test_rejected_reports_are_not_exported(app, settings, tmp_path, monkeypatch) -> None:
+    await two_reports(app)
+    async with app.sessions() as s, s.begin():
+        await s.execute(update(Report).where(Report.id == 1).values(status="rejected"))
+    text = await run_export(monkeypatch, settings, tmp_path)
+    assert "TZ-000002" in text and "TZ-000001" not in text
 
 
 async def test_filters(app, settings, tmp_path, monkeypatch) -> None:

@@ -75,6 +75,7 @@ class TelegramEmulator:
         self.callback_answers: list[str] = []
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, data)
         self.downloads: list[str] = []
+        self.expired: set[str] = set()  # file paths getFile still names but whose download is 404
         self.names: dict[int, str] = {}  # user id -> first name (and no last name)
         self.blocked: set[int] = set()  # chats that blocked the bot: 403
         self.unknown_chats: set[int] = set()  # 400 chat not found
@@ -291,7 +292,7 @@ class TelegramEmulator:
         path = request.match_info["path"]
         await self._wait_if_held("download")
         for file_path, data in self.files.values():
-            if file_path == path:
+            if file_path == path and path not in self.expired:
                 self.downloads.append(path)
                 await self._notify()
                 return web.Response(body=data, content_type="application/octet-stream")

@@ -98,7 +98,7 @@ async def test_location_message(whatsapp, user: WhatsAppUser) -> None:
     }
 
 
-async def test_outgoing_photo_and_document_urls(whatsapp, twilio, user: WhatsAppUser) -> None:
+async def test_outgoing_photo_and_document_urls(whatsapp, twilio, user: WhatsAppUser, clock) -> None:
     channel = whatsapp.app.channels["whatsapp"]
     media_dir = whatsapp.app.settings.MEDIA_DIR
     (media_dir / "ab").mkdir(parents=True)
@@ -124,12 +124,16 @@ async def test_outgoing_photo_and_document_urls(whatsapp, twilio, user: WhatsApp
         async with whatsapp.http.get(forged) as response:
             assert response.status == 404
     # Even a correctly signed path never leaves MEDIA_DIR.
-    assert channel.links.resolve("../secret.txt", channel.links.signature("../secret.txt")) is None
+    later = int(clock.now.timestamp()) + 60
+    assert channel.links.resolve("../secret.txt", channel.links.token("../secret.txt", later)) is None
 
     await channel.send(user.number, Reply(text="Your data", document=Document("my data.json", b'{"a": 1}', "application/json")))
     [doc] = user.new()
     async with whatsapp.http.get(doc.media_urls[0]) as response:
         assert response.status == 200 and await response.read() == b'{"a": 1}'
+    async with whatsapp.http.get(doc.media_urls[0]) as response:  # served once, then gone
+        assert response.status == 404
+    assert not any(p.is_file() for p in (media_dir / "whatsapp-outgoing").rglob("*"))
 
     await channel.send(user.number, Reply(text="Lost photo", photo_path="ab/missing.jpg"))
     [lost] = user.new()
@@ -141,11 +145,70 @@ async def test_sent_documents_do_not_stay_on_disk(whatsapp, user: WhatsAppUser) 
     import time
 
     channel = whatsapp.app.channels["whatsapp"]
+    outgoing = whatsapp.app.settings.MEDIA_DIR / "whatsapp-outgoing"
     await user.send("hi")
     await channel.send(user.number, Reply(text="Your data", document=Document("a.json", b"{}", "application/json")))
-    [old] = list((whatsapp.app.settings.MEDIA_DIR / "whatsapp-outgoing").glob("*/*"))
-    two_hours_ago = time.time() - 7200
+    [old] = [p for p in outgoing.rglob("*") if p.is_file()]
+    two_hours_ago = time.time() - 7200  # Twilio never came for it
     os.utime(old, (two_hours_ago, two_hours_ago))
     await channel.send(user.number, Reply(text="Again", document=Document("b.json", b"[]", "application/json")))
-    remaining = list((whatsapp.app.settings.MEDIA_DIR / "whatsapp-outgoing").glob("*/*"))
+    remaining = [p for p in outgoing.rglob("*") if p.is_file()]
     assert [f.name for f in remaining] == ["b.json"] and not old.parent.exists()
+
+
+async def test_media_urls_expire(whatsapp, user: WhatsAppUser, clock) -> None:
+    """Point 4 of issue 17: a signed media URL is refused after its time."""
+    channel = whatsapp.app.channels["whatsapp"]
+    media_dir = whatsapp.app.settings.MEDIA_DIR
+    (media_dir / "ab").mkdir(parents=True)
+    (media_dir / "ab" / "photo.jpg").write_bytes(make_jpeg(32, 32))
+    await user.send("hi")
+    await channel.send(user.number, Reply(text="Your report", photo_path="ab/photo.jpg"))
+    url = user.new()[-1].media_urls[0]
+    async with whatsapp.http.get(url) as response:
+        assert response.status == 200
+    clock.advance(hours=2)
+    async with whatsapp.http.get(url) as response:
+        assert response.status == 404
+    expires, mac = url.split("/")[-3].split("-")
+    forged = url.replace(f"{expires}-{mac}", f"{int(expires) + 86400}-{mac}")  # a later expiry
+    async with whatsapp.http.get(forged) as response:
+        assert response.status == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+        "http://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",  # not https
+        "https://api.twilio.com.evil.example/x",
+        "https://eviltwilio.com/x",
+        "file:///etc/passwd",
+        "LOCAL",  # the stand-in itself under another name: it would see the credentials
+    ],
+)
+async def test_media_only_from_twilio_hosts(whatsapp, twilio, user: WhatsAppUser, url: str) -> None:
+    """Point 9 of issue 17: Twilio's credentials go to Twilio's media hosts only."""
+    await user.send("hi")
+    await user.send("English")
+    await user.send("I agree")
+    await user.send("Report a dump")
+    if url == "LOCAL":
+        url = twilio.add_media("ME7", make_jpeg(64, 64)).replace("127.0.0.1", "localhost")
+    before = len(twilio.media_requests)
+    refused = await user.photo(url)
+    assert "could not download this photo" in refused[0].body
+    assert len(twilio.media_requests) == before
+
+
+def test_media_host_rule() -> None:
+    from bot.channels.whatsapp.media import allowed_media_url
+
+    hosts = ["api.twilio.com", "*.twilio.com"]
+    assert allowed_media_url("https://api.twilio.com/2010-04-01/x", hosts, None)
+    assert allowed_media_url("https://media.us1.twilio.com/x", hosts, None)
+    assert not allowed_media_url("https://twilio.com.evil.io/x", hosts, None)
+    assert not allowed_media_url("https://xtwilio.com/x", hosts, None)
+    assert not allowed_media_url("http://api.twilio.com/x", hosts, None)
+    assert allowed_media_url("http://127.0.0.1:5000/media/1", hosts, "http://127.0.0.1:5000")
+    assert not allowed_media_url("http://127.0.0.1:5001/media/1", hosts, "http://127.0.0.1:5000")

@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,7 +21,8 @@ from bot.channels.whatsapp import media, rest, window
 from bot.channels.whatsapp.inbound import NAME, PREFIX
 from bot.channels.whatsapp.render import MAX_CAPTION, reply_text, split_text
 from bot.config import ConfigError, Settings
-from handlers.types import MediaRef, Reply
+from handlers.context import MediaUnavailable
+from handlers.types import FAREWELL, MediaRef, Reply
 from storage.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,9 @@ class WhatsAppChannel:
         self.content_sids = dict(settings.TWILIO_CONTENT_SIDS)
         self.public_base = settings.PUBLIC_BASE_URL.rstrip("/") if settings.PUBLIC_BASE_URL else None
         token = settings.TWILIO_AUTH_TOKEN or ""
-        self.links = media.MediaLinks(settings.MEDIA_DIR, token, self.public_base)
+        self.links = media.MediaLinks(
+            settings.MEDIA_DIR, token, self.public_base, clock=lambda: self.clock().timestamp()
+        )
         self.auth = media.basic_auth(settings.TWILIO_ACCOUNT_SID or "", token)
         self._client: Client | None = None
         self._http: aiohttp.ClientSession | None = None
@@ -79,12 +83,17 @@ class WhatsAppChannel:
         return True
 
     async def fetch_media(self, ref: MediaRef, limit: int) -> bytes:
+        if not media.allowed_media_url(ref.file_id, self.settings.TWILIO_MEDIA_HOSTS, self.settings.TWILIO_API_URL):
+            log.warning("refused to fetch media from %s: not a Twilio media host", urlsplit(ref.file_id).netloc[:100])
+            raise MediaUnavailable("download_failed")
         if self._http is None:
             self._http = aiohttp.ClientSession()
         return await media.download_image(self._http, ref, self.auth, limit)
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         to = PREFIX + chat_id
+        if reply.kind == FAREWELL:  # answers the message just received; the identity is gone
+            return await self._send_free(to, reply)
         last = await window.last_inbound(self.sessions, NAME, chat_id)
         if not window.window_open(last, self.clock()):
             return await self._send_outside_window(to, reply, last)
@@ -107,7 +116,7 @@ class WhatsAppChannel:
 
     async def _send_free(self, to: str, reply: Reply) -> str | None:
         """Text (split), with the photo or document as media on the first message."""
-        media_url = self._media_url(reply)
+        media_url = self._media_url(reply, to.removeprefix(PREFIX))
         pieces = split_text(reply_text(reply))
         first_sid: str | None = None
         if media_url is not None:
@@ -118,10 +127,10 @@ class WhatsAppChannel:
             first_sid = first_sid or sid
         return first_sid
 
-    def _media_url(self, reply: Reply) -> str | None:
+    def _media_url(self, reply: Reply, chat_id: str) -> str | None:
         relative = reply.photo_path
         if reply.document is not None:
-            relative = self.links.store_document(reply.document)
+            relative = self.links.store_document(reply.document, chat_id)
         if relative is None:
             return None
         url = self.links.url_for(relative)

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
 
 from aiohttp import web
 from sqlalchemy import or_, update
@@ -22,6 +23,8 @@ from bot.channels.whatsapp.channel import STATUS_ROUTE, WhatsAppChannel
 from bot.channels.whatsapp.inbound import NAME, InvalidUpdate, parse_incoming
 from bot.channels.whatsapp.media import MEDIA_ROUTE
 from bot.inbox import ChatQueues
+from bot.web_keys import SIGNED_PATHS
+from handlers.context import Ctx
 from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -50,12 +53,17 @@ class WhatsAppWebhook:
         return self.validator.validate(base + request.path_qs, form, signature)
 
     async def _signed_form(self, request: web.Request) -> dict[str, str]:
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (UnicodeDecodeError, LookupError, ValueError):  # not UTF-8, charset=nope, ...
+            raise web.HTTPBadRequest(text="malformed form") from None
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         if len(fields) != len(form) or not self._signed(request, fields):
             log.warning("refused unsigned or wrongly signed request to %s from %s", request.path, request.remote)
             raise web.HTTPForbidden(text="invalid signature")
-        return fields
+        # A NUL character can be neither stored in PostgreSQL's text nor JSONB: it would be a 500
+        # (and Twilio retrying the same message for ever).
+        return {k: v.replace("\x00", "") for k, v in fields.items()}
 
     # --- incoming messages --------------------------------------------------------------------
     async def incoming(self, request: web.Request) -> web.Response:
@@ -104,10 +112,27 @@ class WhatsAppWebhook:
 
     # --- outgoing media ----------------------------------------------------------------------
     async def media(self, request: web.Request) -> web.StreamResponse:
-        path = self.channel.links.resolve(request.match_info["path"], request.match_info["signature"])
+        relative = request.match_info["path"]
+        path = self.channel.links.resolve(relative, request.match_info["signature"])
         if path is None:
             raise web.HTTPNotFound()
-        return web.FileResponse(path)
+        if not self.channel.links.is_document(relative):
+            return web.FileResponse(path)
+        # A document (a /mydata copy) is served once: Twilio fetched it, it leaves the disk.
+        try:
+            data = path.read_bytes()
+            path.unlink()
+            path.parent.rmdir()
+        except OSError:  # fetched twice at once: the other request has it
+            raise web.HTTPNotFound() from None
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return web.Response(body=data, content_type=content_type)
+
+    async def erase_documents(self, ctx: Ctx) -> None:
+        """/forget (an eraser of the router): documents still waiting for Twilio go."""
+        for identity in ctx.user.identities:
+            if identity.channel == NAME:
+                self.channel.links.discard_chat(identity.chat_id)
 
 
 WHATSAPP_KEY = web.AppKey("whatsapp", WhatsAppWebhook)
@@ -118,8 +143,10 @@ def setup_whatsapp(web_app: web.Application, app: App) -> None:
     channel = WhatsAppChannel(app.settings, app.sessions, clock=app.engine.clock)
     app.add_channel(channel)
     hook = web_app[WHATSAPP_KEY] = WhatsAppWebhook(app, channel)
+    app.engine.router.erasers.append(hook.erase_documents)
     web_app.router.add_post(WEBHOOK_ROUTE, hook.incoming)
     web_app.router.add_post(STATUS_ROUTE, hook.status)
+    web_app[SIGNED_PATHS].update({WEBHOOK_ROUTE, STATUS_ROUTE})
     web_app.router.add_get(MEDIA_ROUTE + "/{signature}/{path:.+}", hook.media)
 
     async def on_startup(_: web.Application) -> None:

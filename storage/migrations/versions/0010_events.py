@@ -1,7 +1,7 @@
 """events: cleanup events, sign-ups and waitlist, organisers, subscriptions, results
 
 Revision ID: 0010_events
-Revises: 0004
+Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import storage.base  # noqa: F401  (UTCDateTime)
 
 
 revision = '0010_events'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
