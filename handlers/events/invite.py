@@ -1,7 +1,7 @@
 """Invitation links and the poster of an event. `ev-<id>` is the event's deep-link payload: a
 Telegram link `https://t.me/<bot>?start=ev-<id>`, or a `wa.me` link whose prefilled text
 "/start ev-<id>" the bot recognises, opens the event's card (after the language and consent for a
-newcomer). The poster (PNG, sent as a file so that it prints sharp) carries the QR code of the
+newcomer). The poster (PNG, drawn by the `posters` service, sent as a file so that it prints sharp) carries the QR code of the
 Telegram link, or of the WhatsApp link where Telegram is not set up, in the organiser's language."""
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from handlers.context import Ctx
 from handlers.deep_links import payload
 from handlers.events.card import show_card
 from handlers.events.manage import show_manage
-from handlers.events.poster import draw_poster
 from handlers.events.texts import place, when
 from handlers.router import Router
-from handlers.services import DEEP_LINKS, GEO
+from handlers.services import DEEP_LINKS, GEO, POSTERS, PosterText
 from handlers.start import show_menu
 from handlers.types import Document
 from storage.events import Event
@@ -60,23 +59,25 @@ async def send_invitation(ctx: Ctx, event: Event) -> None:
         ctx.reply("\n".join(lines))
     else:
         lines.append(ctx._("🖼 The poster with a QR code of the link is attached: print it or share it."))
-        ctx.reply("\n".join(lines), document=poster(ctx, event, links.get("telegram") or links["whatsapp"]))
+        ctx.reply("\n".join(lines), document=await poster(ctx, event, links.get("telegram") or links["whatsapp"]))
     await show_manage(ctx, event)
 
 
-def poster(ctx: Ctx, event: Event, link: str) -> Document:
+async def poster(ctx: Ctx, event: Event, link: str) -> Document:
     lines = [
         ctx._("When: {when}", when=when(ctx.tr, event)),
         ctx._("Where: {place}", place=place(ctx.tr, ctx.service(GEO), event)),
     ]
     if event.bring:
         lines.append(ctx._("Bring: {what}", what=event.bring))
-    png = draw_poster(
-        programme=ctx._("«Taza Qazaqstan»"),
-        heading=ctx._("Cleanup event"),
-        title=event.title,
-        lines=lines,
-        call=ctx._("Scan the code to sign up"),
-        link=link,
+    png = await ctx.service(POSTERS).render(
+        PosterText(
+            programme=ctx._("«Taza Qazaqstan»"),
+            heading=ctx._("Cleanup event"),
+            title=event.title,
+            lines=tuple(lines),
+            call=ctx._("Scan the code to sign up"),
+            link=link,
+        )
     )
     return Document(f"cleanup-event-{event.id}-poster.png", png, "image/png")

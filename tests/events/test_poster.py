@@ -8,19 +8,22 @@ import io
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw
 
-from handlers.events.poster import HEIGHT, WIDTH, draw_poster, font
+from bot.posters import HEIGHT, WIDTH, draw_poster, font
+from handlers.services import PosterText
 
 LINK = "https://t.me/taza_test_bot?start=ev-42"
 
 
 def test_qr_code_decodes_to_the_link() -> None:
     png = draw_poster(
-        programme="«Таза Қазақстан»",
-        heading="Сенбілік",
-        title="Есіл жағалауын тазалау " * 6,  # a long title is wrapped and cut, never over the code
-        lines=["2026 ж. 6 мау., сб 10:00–13:00", "Астана қаласы, Есіл ауданы", "Қолғап, су"],
-        call="Тіркелу үшін кодты сканерлеңіз",
-        link=LINK,
+        PosterText(
+            programme="«Таза Қазақстан»",
+            heading="Сенбілік",
+            title="Есіл жағалауын тазалау " * 6,  # a long title is wrapped and cut, never over the code
+            lines=("2026 ж. 6 мау., сб 10:00–13:00", "Астана қаласы, Есіл ауданы", "Қолғап, су"),
+            call="Тіркелу үшін кодты сканерлеңіз",
+            link=LINK,
+        )
     )
     image = Image.open(io.BytesIO(png))
     assert image.size == (WIDTH, HEIGHT) and image.format == "PNG"

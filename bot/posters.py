@@ -1,20 +1,22 @@
 """A printable poster of a cleanup event (PNG, A4 at 150 dpi): the programme, the title, the time,
 the place, what to bring, and a QR code of the invitation link, with the link written under it.
 
-The QR code is made with segno; the text is drawn with Pillow in DejaVu Sans, shipped beside this
-module (fonts/, with its licence) because it has every Kazakh letter and the system may have no
-fonts at all."""
+The QR code is made with segno; the text is drawn with Pillow in the DejaVu fonts shipped in
+bot/fonts (every Kazakh letter, whatever fonts the system has; licence in bot/fonts/LICENSE), the
+ones the tree certificates use."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from functools import cache
-from pathlib import Path
 
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-FONTS = Path(__file__).with_name("fonts")
+from bot.certificates import BOLD, REGULAR
+from handlers.services import PosterText
+
 WIDTH, HEIGHT, MARGIN = 1240, 1754, 90
 GREEN, DARK, GREY, WHITE = (22, 122, 64), (25, 35, 30), (90, 100, 95), (255, 255, 255)
 QR_SIZE = 620
@@ -22,7 +24,7 @@ QR_SIZE = 620
 
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
+    return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
 
 
 def wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
@@ -62,33 +64,37 @@ def qr_image(link: str, size: int) -> Image.Image:
     return Image.open(buffer).convert("RGB")
 
 
-def draw_poster(*, programme: str, heading: str, title: str, lines: list[str], call: str, link: str) -> bytes:
-    """PNG bytes. `heading` names the kind of event, `lines` are the time, place and what to
-    bring, `call` invites to scan the code, all already in the organiser's language."""
+class PosterDrawer:
+    async def render(self, poster: PosterText) -> bytes:
+        return await asyncio.to_thread(draw_poster, poster)
+
+
+def draw_poster(poster: PosterText) -> bytes:
+    """PNG bytes, every text already in the organiser's language."""
     image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 190), fill=GREEN)
-    draw.text((MARGIN, 45), programme, font=font(44, bold=True), fill=WHITE)
-    draw.text((MARGIN, 112), heading, font=font(36), fill=WHITE)
+    draw.text((MARGIN, 45), poster.programme, font=font(44, bold=True), fill=WHITE)
+    draw.text((MARGIN, 112), poster.heading, font=font(36), fill=WHITE)
     y = 240
-    for line in wrap(draw, title, font(66, bold=True), WIDTH - 2 * MARGIN, 3):
+    for line in wrap(draw, poster.title, font(66, bold=True), WIDTH - 2 * MARGIN, 3):
         draw.text((MARGIN, y), line, font=font(66, bold=True), fill=DARK)
         y += 82
     y += 20
-    for text in lines:
+    for text in poster.lines:
         for line in wrap(draw, text, font(36), WIDTH - 2 * MARGIN, 3):
             draw.text((MARGIN, y), line, font=font(36), fill=DARK)
             y += 48
         y += 14
     qr_top = max(y + 20, HEIGHT - QR_SIZE - 230)
     size = min(QR_SIZE, HEIGHT - qr_top - 230)
-    code = qr_image(link, size)
+    code = qr_image(poster.link, size)
     image.paste(code, ((WIDTH - code.width) // 2, qr_top + (size - code.height) // 2))
     y = qr_top + size + 25
-    for line in wrap(draw, call, font(38, bold=True), WIDTH - 2 * MARGIN, 2):
+    for line in wrap(draw, poster.call, font(38, bold=True), WIDTH - 2 * MARGIN, 2):
         draw.text(((WIDTH - draw.textlength(line, font=font(38, bold=True))) // 2, y), line, font=font(38, bold=True), fill=GREEN)
         y += 50
-    for line in wrap(draw, link, font(28), WIDTH - 2 * MARGIN, 2):
+    for line in wrap(draw, poster.link, font(28), WIDTH - 2 * MARGIN, 2):
         draw.text(((WIDTH - draw.textlength(line, font=font(28))) // 2, y), line, font=font(28), fill=GREY)
         y += 36
     buffer = io.BytesIO()
