@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.certificates import CertificateDrawer
+from bot.posters import PosterDrawer
 from bot.channels.base import Channel
 from bot.config import Settings
 from bot.geo import shared_geography
@@ -22,7 +23,7 @@ from bot.ratelimit import InputLimiter
 from handlers import build_router
 from handlers.deep_links import DeepLinks
 from handlers.engine import Engine
-from handlers.services import CERTIFICATES, DEEP_LINKS, LIMITS, UsageLimits
+from handlers.services import CERTIFICATES, DEEP_LINKS, LIMITS, POSTERS, UsageLimits
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
 from storage.files import private_dir
@@ -40,6 +41,7 @@ def build_services(settings: Settings) -> dict[str, Any]:
         "geo": shared_geography(),
         "photos": PhotoStore(settings.MEDIA_DIR),
         CERTIFICATES: CertificateDrawer(),
+        POSTERS: PosterDrawer(),
         DEEP_LINKS: DeepLinks(settings.TELEGRAM_BOT_USERNAME, settings.TWILIO_WHATSAPP_FROM),
     }
     if settings.GEOCODING_ENABLED:

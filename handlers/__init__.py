@@ -17,6 +17,7 @@ FLOW_MODULES = (
     "handlers.moderation.admin",
     "handlers.moderation",
     "handlers.reports.followup",
+    "handlers.events",
     "handlers.trees",
     "handlers.coming_soon",
 )

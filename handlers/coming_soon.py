@@ -9,7 +9,6 @@ from handlers.router import Router
 from handlers.start import show_menu
 
 NOT_READY = {
-    "events": (N_("🧹 Cleanup events"), 20),
     "quiz": (N_("🎓 Eco quiz"), 40),
 }
 

@@ -5,15 +5,18 @@ unknown. Messages are queued in the caller's transaction through `queue`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import Translator
 from handlers.types import Reply
-from storage.users import latest_address
+from storage.users import latest_address, latest_addresses
 
+K = TypeVar("K", bound=Hashable)
 Queue = Callable[[str, str, Reply], None]  # (channel, chat_id, reply): into the caller's transaction
+QueueMany = Callable[[list[tuple[str, str, Reply]]], Awaitable[None]]  # the same for a batch
 
 
 class Notifier:
@@ -23,11 +26,13 @@ class Notifier:
         translators: Mapping[str, Translator],
         fallback_language: str,
         queue: Queue,
+        queue_many: QueueMany | None = None,
     ) -> None:
         self.session = session
         self.translators = translators
         self.fallback = translators[fallback_language]
         self.queue = queue
+        self.queue_many = queue_many
         # People left unreached because no identity is left (they used /forget): a job reports it.
         self.unreachable = 0
 
@@ -48,3 +53,27 @@ class Notifier:
         channel, chat_id, language = address
         self.queue(channel, chat_id, build(self.translator(language)))
         return True
+
+    async def to_users(self, recipients: Sequence[tuple[int, K]], build: Callable[[Translator, K], Reply]) -> int:
+        """Many people at once (a job writing to thousands): `build(translator, key)` is made once
+        per key and language and sent to each (person, key); their addresses are looked up in a
+        few queries instead of two per person. Returns how many were reached; the others are
+        counted as unreachable."""
+        addresses = await latest_addresses(self.session, [user_id for user_id, _key in recipients])
+        built: dict[tuple[K, str | None], Reply] = {}
+        messages: list[tuple[str, str, Reply]] = []
+        for user_id, key in recipients:
+            address = addresses.get(user_id)
+            if address is None:
+                self.unreachable += 1
+                continue
+            channel, chat_id, language = address
+            if (key, language) not in built:
+                built[key, language] = build(self.translator(language), key)
+            messages.append((channel, chat_id, built[key, language]))
+        if self.queue_many is not None:
+            await self.queue_many(messages)
+        else:
+            for message in messages:
+                self.queue(*message)
+        return len(messages)

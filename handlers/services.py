@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 GEO, PHOTOS, GEOCODER, LIMITS, CERTIFICATES = "geo", "photos", "geocoder", "limits", "certificates"
+POSTERS = "posters"
 DEEP_LINKS = "deep_links"  # a handlers.deep_links.DeepLinks: makes t.me / wa.me links
 
 
@@ -95,5 +96,23 @@ class CertificateRenderer(Protocol):
         ...
 
     async def render(self, certificate: CertificateText) -> bytes:
+        """A PNG."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PosterText:
+    """What an event's poster says, already translated, and the link its QR code carries."""
+
+    programme: str
+    heading: str  # the kind of event: «Сенбілік»
+    title: str
+    lines: tuple[str, ...]  # time, place, what to bring
+    call: str  # "scan the code to sign up"
+    link: str
+
+
+class PosterRenderer(Protocol):
+    async def render(self, poster: PosterText) -> bytes:
         """A PNG."""
         ...

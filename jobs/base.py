@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.i18n import Translator
 from handlers.notify import Notifier
 from handlers.types import Reply
-from storage.outbox import queue_message
+from storage.outbox import queue_message, queue_messages
 
 
 class JobSettings(Protocol):
@@ -49,7 +49,15 @@ class JobContext:
         def queue(channel: str, chat_id: str, reply: Reply) -> None:
             queue_message(session, channel, chat_id, reply.to_json(), now)
 
-        notifier = Notifier(session, self.translators, self.settings.FALLBACK_LANGUAGE, queue)
+        async def queue_many(messages: list[tuple[str, str, Reply]]) -> None:
+            payloads: dict[int, dict[str, Any]] = {}  # a reply sent to many is serialised once
+            await queue_messages(
+                session,
+                [(channel, chat_id, payloads.setdefault(id(reply), reply.to_json())) for channel, chat_id, reply in messages],
+                now,
+            )
+
+        notifier = Notifier(session, self.translators, self.settings.FALLBACK_LANGUAGE, queue, queue_many)
         self._notifiers.append(notifier)
         return notifier
 

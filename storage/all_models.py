@@ -3,6 +3,7 @@
 import storage.models  # noqa: F401
 import storage.reports  # noqa: F401
 import storage.moderation  # noqa: F401
+import storage.events  # noqa: F401
 import storage.forms  # noqa: F401
 import storage.limits  # noqa: F401
 import storage.trees  # noqa: F401

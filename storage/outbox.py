@@ -3,9 +3,11 @@ transaction (a conversation step's or a job's), so the message exists only if th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
@@ -18,3 +20,19 @@ def queue_message(
     session.add(
         OutboxMessage(channel=channel, chat_id=chat_id, payload=payload, created_at=now, next_attempt_at=now)
     )
+
+
+BATCH = 5000
+
+
+async def queue_messages(
+    session: AsyncSession, messages: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+) -> None:
+    """Many messages at once (a job writing to thousands): multi-row INSERTs instead of one ORM
+    object each, in the caller's transaction like `queue_message`."""
+    rows = [
+        {"channel": channel, "chat_id": chat_id, "payload": payload, "created_at": now, "next_attempt_at": now}
+        for channel, chat_id, payload in messages
+    ]
+    for start in range(0, len(rows), BATCH):
+        await session.execute(insert(OutboxMessage), rows[start : start + BATCH])

@@ -27,17 +27,20 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     func,
+    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, UTCDateTime, utcnow
+from storage.events import Event, EventSignup, EventStatus, SignupStatus
 from storage.models import BigId
 
 MAX_TREES = 10_000  # in one citizen's planting: more is a forestry operation, not a log entry
 SPECIES_NAME_LENGTH = 60
 NOTE_LENGTH = 500
+EVENTS_OFFERED = 5  # a planting's "at which cleanup event?" lists at most this many
 CERTIFICATE_NAME_LENGTH = 60
 
 
@@ -122,6 +125,8 @@ class TreePlanting(Base):
     location_source: Mapped[str] = mapped_column(String(16))  # "shared" or "photo"
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The cleanup event the trees were planted at, if the planter said so (storage.events).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
 
     captures: Mapped[list[TreeCapture]] = relationship(
         back_populates="planting",
@@ -289,3 +294,23 @@ async def person_figures(session: AsyncSession, user_id: int) -> PersonFigures:
     ).one()
     return PersonFigures(int(planted_row[0]), int(planted_row[1]), int(known_row[0]), int(known_row[1]))
 
+
+
+
+async def events_planted_at(session: AsyncSession, user_id: int, start: datetime, end: datetime) -> list[Event]:
+    """The cleanup events a planting may have been made at: ones the person held a place at or
+    checked in to, not cancelled, beginning in [start, end)."""
+    query = (
+        select(Event)
+        .join(EventSignup, EventSignup.event_id == Event.id)
+        .where(
+            EventSignup.user_id == user_id,
+            or_(EventSignup.status == SignupStatus.GOING, EventSignup.checked_in_at.is_not(None)),
+            Event.status != EventStatus.CANCELLED,
+            Event.starts_at >= start,
+            Event.starts_at < end,
+        )
+        .order_by(Event.starts_at)
+        .limit(EVENTS_OFFERED)
+    )
+    return list(await session.scalars(query))

@@ -15,7 +15,7 @@ from jobs import JOBS
 async def test_every_job_is_scheduled(app) -> None:
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"handover", "escalation", "still_there", "digest", "retention", "trees"}
+    assert set(jobs) == {"handover", "escalation", "still_there", "digest", "retention", "trees", "event_reminders"}
     handover = jobs["handover"].trigger
     assert isinstance(handover, IntervalTrigger)
     assert handover.interval.total_seconds() == app.settings.HANDOVER_EVERY_MINUTES * 60
@@ -28,6 +28,6 @@ def test_jobs_run_help_lists_every_job(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit):
         parser.parse_args(["jobs", "run", "--help"])
     shown = capsys.readouterr().out
-    assert [job.name for job in JOBS] == ["handover", "escalation", "still_there", "digest", "retention", "trees"]
+    assert [job.name for job in JOBS] == ["handover", "escalation", "still_there", "digest", "retention", "trees", "event_reminders"]
     for job in JOBS:
         assert f"{job.name}: {job.help}" in shown

@@ -1,5 +1,5 @@
-"""`python -m bot admin add-moderator|remove-moderator|bind-chat|unbind-chat|list`: the admins'
-bot commands, for operators at the server."""
+"""`python -m bot admin add-moderator|remove-moderator|bind-chat|unbind-chat|add-organiser|
+remove-organiser|list`: the admins' bot commands, for operators at the server."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import argparse
 from bot.app import create_app
 from bot.config import load_settings
 from bot.geo import Geography
+from storage import events as organisers
 from storage import moderation as roles
 from storage.base import utcnow
 from storage.users import parse_account
 
 NAME = "admin"
-HELP = "appoint and remove moderators, bind moderator chats, list them"
+HELP = "appoint and remove moderators and organisers of cleanup events, bind moderator chats, list them"
 def _account(text: str) -> tuple[str, str]:
     account = parse_account(text)
     if account is None:
@@ -43,7 +44,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     unbind = sub.add_parser("unbind-chat", help="stop sending REGION's reports (or all) to CHAT")
     unbind.add_argument("chat", type=_account)
     unbind.add_argument("region", type=_region, nargs="?")
-    sub.add_parser("list", help="moderators and moderator chats")
+    organiser = sub.add_parser("add-organiser", help="let ACCOUNT organise cleanup events (in REGION, or anywhere)")
+    organiser.add_argument("account", type=_account, help="telegram:ID, whatsapp:+NUMBER or console:NAME")
+    organiser.add_argument("region", type=_region, nargs="?", help="ISO 3166-2:KZ code; without it: every region")
+    unorganise = sub.add_parser("remove-organiser", help="remove ACCOUNT's organiser role (of REGION, or all)")
+    unorganise.add_argument("account", type=_account)
+    unorganise.add_argument("region", type=_region, nargs="?")
+    sub.add_parser("list", help="moderators, moderator chats and organisers")
 
 
 def run(args: argparse.Namespace) -> object:
@@ -71,7 +78,16 @@ async def execute(args: argparse.Namespace) -> int:
             elif command == "unbind-chat":
                 removed = await roles.unbind_chat(session, *args.chat, args.region)
                 print(f"unbound {removed} region(s) from {':'.join(args.chat)}")
+            elif command == "add-organiser":
+                region = args.region or organisers.NATIONAL
+                created = await organisers.add_organiser(session, *args.account, region, "cli", now)
+                print(("appointed" if created else "already an organiser") + f": {':'.join(args.account)} {region}")
+            elif command == "remove-organiser":
+                removed = await organisers.remove_organiser(session, *args.account, args.region)
+                print(f"removed {removed} organiser role(s) of {':'.join(args.account)}")
             else:
+                for organiser in await organisers.all_organisers(session):
+                    print(f"organiser {organiser.region_code} {organiser.channel}:{organiser.external_id} (by {organiser.appointed_by})")
                 for role in await roles.all_roles(session):
                     print(f"moderator {role.region_code} {role.channel}:{role.external_id} (by {role.appointed_by})")
                 for chat in await roles.all_chats(session):

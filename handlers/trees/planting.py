@@ -1,14 +1,15 @@
 """«Log a planting»: a form (handlers.forms) that asks the species, the number of trees, the place
 (a shared location, or a photo sent as a file whose EXIF holds one), the date (today, yesterday or
-typed; not in the future, not more than a year back), an optional photo and an optional note, then
-shows a summary. Confirming saves one planting; the engine drops the draft in the same transaction,
+typed; not in the future, not more than a year back), the cleanup event it was made at (asked only
+when the person went to one that day or the day before), an optional photo and an optional note,
+then shows a summary. Confirming saves one planting; the engine drops the draft in the same transaction,
 so a second press saves nothing."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from handlers.buttons import MaxLen, button
@@ -30,6 +31,7 @@ from storage.trees import (
     CaptureSource,
     TreeCapture,
     TreePlanting,
+    events_planted_at,
     species_name,
 )
 
@@ -48,6 +50,17 @@ class SpeciesPick:
 @dataclass(frozen=True)
 class DayPick:
     day: Literal["today", "yesterday"]
+
+
+@button("plantevent")
+@dataclass(frozen=True)
+class EventPick:
+    """The cleanup event a planting was made at; 0: not at one."""
+
+    event_id: int
+
+
+NO_EVENT = EventPick(0)
 
 
 def _today(ctx: Ctx) -> date:
@@ -200,6 +213,35 @@ def _typed_date(text: str) -> date | None:
     return None
 
 
+# --- the cleanup event ----------------------------------------------------------------------------
+async def _events_of(ctx: Ctx, data: Answers) -> list:
+    """Events the person went to on the planting day or the day before."""
+    day = date.fromisoformat(data["planted_on"])
+    start = datetime.combine(day - timedelta(days=1), time(0), tzinfo=KZ_TZ)
+    return await events_planted_at(ctx.session, ctx.user.id, start, start + timedelta(days=2))
+
+
+async def ask_event(ctx: Ctx, data: Answers) -> Question | Answers:
+    events = await _events_of(ctx, data)
+    if not events:
+        return {"event_id": None}  # nothing to ask: the person went to no event around that day
+    choices = [
+        Choice(EventPick(e.id).id, f"{e.title} · {ctx.tr.day(e.starts_at.astimezone(KZ_TZ).date())}") for e in events
+    ]
+    choices.append(Choice(NO_EVENT.id, ctx._("🚫 Not at a cleanup event")))
+    return Question(ctx._("🧹 Did you plant the trees at a cleanup event? Choose it."), choices)
+
+
+async def parse_event(ctx: Ctx, data: Answers) -> Answers | str:
+    pick = EventPick.parse(ctx.choice)
+    if pick == NO_EVENT:
+        return {"event_id": None, "event_title": None}
+    event = next((e for e in await _events_of(ctx, data) if pick and e.id == pick.event_id), None)
+    if event is None:
+        return ctx._("Please choose one of the cleanup events below, or «Not at a cleanup event».")
+    return {"event_id": event.id, "event_title": event.title}
+
+
 # --- photo and note -------------------------------------------------------------------------------
 async def ask_photo(ctx: Ctx, data: Answers) -> Question:
     return Question(
@@ -237,6 +279,8 @@ async def summary(ctx: Ctx, data: Answers) -> Question:
         "📍 " + place_name(ctx, data["region"], data.get("district")),
         "📅 " + tr.day(date.fromisoformat(data["planted_on"])),
     ]
+    if data.get("event_title"):
+        lines.append(ctx._("🧹 At the cleanup event «{title}»", title=data["event_title"]))
     if data.get("note"):
         lines.append("💬 " + data["note"])
     photo = data.get("photo")
@@ -256,6 +300,7 @@ async def save(ctx: Ctx, data: Answers) -> bool:
         longitude=data["lon"],
         location_source=data["source"],
         note=data.get("note"),
+        event_id=data.get("event_id"),
         created_at=ctx.now,
         captures=[],
     )
@@ -294,6 +339,7 @@ PLANTING = Form(
         Field("count", ask_count, parse_count, edit_label=N_("✏️ Number of trees")),
         Field("place", ask_place, parse_place, keys=("region", "lat", "lon", "district", "source"), edit_label=N_("✏️ Place")),
         Field("day", ask_day, parse_day, keys=("planted_on",), edit_label=N_("✏️ Date")),
+        Field("event", ask_event, parse_event, keys=("event_id", "event_title"), depends_on=("day",)),
         Field("photo", ask_photo, parse_photo, edit_label=N_("✏️ Photo")),
         Field(
             "note",

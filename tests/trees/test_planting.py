@@ -5,16 +5,17 @@ answer gets a translated reason and changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from storage.forms import FormDraft
+from storage.events import Event, EventSignup, SignupStatus
 from storage.trees import TreeCapture, TreePlanting
 from tests.support import images
 from tests.support.chat import Chat, labels, texts
-from tests.trees.support import ALMATY, ASTANA, count
+from tests.trees.support import ALMATY, ASTANA, count, user_id
 
 BISHKEK = (42.8746, 74.5698)
 
@@ -175,3 +176,51 @@ async def test_back_and_edit(app, chat: Chat) -> None:
     await chat.click("Save the planting")
     async with app.sessions() as s:
         assert (await s.scalar(select(TreePlanting.count))) == 40
+
+
+async def test_a_planting_made_at_a_cleanup_event_names_it(app, clock) -> None:
+    """Someone who held a place at yesterday's cleanup event is asked whether the trees were
+    planted there; someone who went to none is not asked at all."""
+    volunteer = Chat(app, "volunteer")
+    await volunteer.onboard("Русский")
+    volunteer_id = await user_id(app, "volunteer")
+    yesterday_noon = clock.now - timedelta(days=1)
+    async with app.sessions() as s, s.begin():
+        event = Event(
+            title="Субботник на Есиле", description="", latitude=ASTANA[0], longitude=ASTANA[1],
+            region_code="KZ-71", starts_at=yesterday_noon, ends_at=yesterday_noon + timedelta(hours=3),
+            capacity=20, taken=1, created_at=yesterday_noon, updated_at=yesterday_noon,
+        )
+        s.add(event)
+        await s.flush()
+        s.add(EventSignup(event_id=event.id, user_id=volunteer_id, status=SignupStatus.GOING))
+        event_id = event.id
+
+    await volunteer.click("Мои деревья")
+    await volunteer.click("Записать посадку")
+    await volunteer.click("Берёза")
+    await volunteer.send("12")
+    await volunteer.location(*ASTANA)
+    asked = await volunteer.click("Вчера")
+    assert "субботнике" in asked[-1].text and "Субботник на Есиле" in " ".join(labels(asked[-1]))
+    forged = await volunteer.press(f"plantevent:{event_id + 1}", volunteer.last.choice_seq)
+    assert await count(app, TreePlanting) == 0 and forged
+    await volunteer.click("Субботник на Есиле")
+    await volunteer.click("Пропустить")
+    summary = await volunteer.click("Пропустить")
+    assert "На субботнике «Субботник на Есиле»" in summary[-1].text
+    await volunteer.click("Сохранить посадку")
+
+    loner = Chat(app, "loner")
+    await open_wizard(loner)
+    await loner.click("Elm")
+    await loner.send("3")
+    await loner.location(*ASTANA)
+    after_day = await loner.click("Yesterday")
+    assert "photo" in after_day[-1].text  # no event question for someone who went to none
+    await loner.click("Skip")
+    await loner.click("Skip")
+    await loner.click("Save the planting")
+    async with app.sessions() as s:
+        plantings = {p.owner_id: p.event_id for p in (await s.scalars(select(TreePlanting))).all()}
+    assert plantings == {volunteer_id: event_id, await user_id(app, "loner"): None}

@@ -80,3 +80,32 @@ async def test_a_chat_with_no_language_is_answered_in_the_fallback(settings, clo
 def test_the_fallback_must_be_a_language_of_the_bot() -> None:
     with pytest.raises(ConfigError, match="FALLBACK_LANGUAGE"):
         load_settings(_env_file=None, FALLBACK_LANGUAGE="de")
+
+
+async def test_many_people_at_once_each_in_their_language(app) -> None:
+    """`to_users` (a job writing to thousands): one message built per key and language, each
+    person at their own chat, the ones who used /forget counted."""
+    for name, language in (("asel", "Қазақша"), ("boris", "Русский"), ("carl", "English"), ("dana", "Қазақша")):
+        await Chat(app, name).onboard(language)
+    gone = Chat(app, "gone")
+    await gone.onboard()
+    gone_id = await user_id_of(app, "gone")
+    await gone.send("/forget")
+    await gone.click("Yes, delete")
+    ids = [await user_id_of(app, name) for name in ("asel", "boris", "carl", "dana")]
+    built: list[tuple[str, str]] = []
+
+    def build(tr: Translator, code: str) -> Reply:
+        built.append((tr.language, code))
+        return Reply(text=tr._(CONFIRMED, code=code))
+
+    queued: list[tuple[str, str, Reply]] = []
+    async with app.sessions() as session:
+        notifier = Notifier(session, app.engine.translators, "ru", lambda *message: queued.append(message))
+        reached = await notifier.to_users(
+            [(ids[0], "TZ-1"), (ids[1], "TZ-1"), (ids[2], "TZ-2"), (ids[3], "TZ-1"), (gone_id, "TZ-1")], build
+        )
+    assert (reached, notifier.unreachable) == (4, 1)
+    assert sorted(built) == [("en", "TZ-2"), ("kk", "TZ-1"), ("ru", "TZ-1")]  # dana's is asel's message
+    assert [chat for _channel, chat, _reply in queued] == ["asel", "boris", "carl", "dana"]
+    assert queued[0][2] is queued[3][2] and queued[0][2].text.startswith("TZ-1 өтінішіңізді")
