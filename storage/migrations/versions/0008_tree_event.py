@@ -1,14 +1,14 @@
 """trees: a planting may name the cleanup event it was made at
 
 Revision ID: 0008
-Revises: 0010_events
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0008'
-down_revision = '0010_events'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

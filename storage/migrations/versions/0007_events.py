@@ -1,6 +1,6 @@
 """events: cleanup events, sign-ups and waitlist, organisers, subscriptions, results
 
-Revision ID: 0010_events
+Revision ID: 0007
 Revises: 0006
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import storage.base  # noqa: F401  (UTCDateTime)
 
 
-revision = '0010_events'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
