@@ -1,7 +1,7 @@
 """Scheduled jobs. Each module exports `JOBS`, a list of `jobs.base.Job` (name, help, trigger from
 the settings, run); the composition root (bot/scheduler.py) schedules all of `JOBS` and offers
-them to `python -m bot jobs`. A job gets what it needs in its `JobContext` and imports nothing
-from bot/. Jobs are idempotent: each run looks at the database as it is, so running twice or
+them to `python -m bot jobs`. A job gets what it needs in its `JobContext`; the composition root
+is never imported here (tests/test_architecture.py checks it). Jobs are idempotent: each run looks at the database as it is, so running twice or
 after a crash is safe."""
 
 from jobs import digest, escalation, events, handover, retention, still_there, trees

@@ -11,11 +11,10 @@ import logging
 
 from handlers.context import Ctx
 from handlers.moderation.access import actor, my_regions, refuse_admin
-from handlers.moderation.admin import region_code, region_label
+from handlers.moderation.admin import account_and_region, region_label
 from handlers.router import Router
 from storage import events as store
 from storage.events import Event
-from storage.users import parse_account
 
 log = logging.getLogger("taza.events.access")
 
@@ -53,10 +52,8 @@ async def add_organiser(ctx: Ctx) -> None:
     if not ctx.is_admin:
         refuse_admin(ctx, "addorganiser")
         return
-    parts = ctx.incoming.args.split()
-    account = parse_account(parts[0]) if 1 <= len(parts) <= 2 else None
-    region = region_code(ctx, parts[1]) if account and len(parts) == 2 else store.NATIONAL
-    if account is None or region is None:
+    given = account_and_region(ctx)
+    if given is None:
         ctx.reply(
             ctx._(
                 "Usage: /addorganiser ACCOUNT [REGION], for example /addorganiser telegram:123456789 KZ-75. "
@@ -64,22 +61,22 @@ async def add_organiser(ctx: Ctx) -> None:
             )
         )
         return
+    typed, account, region = given
+    region = region or store.NATIONAL
     created = await store.add_organiser(ctx.session, *account, region, actor(ctx), ctx.now)
     label = everywhere(ctx) if region == store.NATIONAL else region_label(ctx, region)
     if created:
-        ctx.reply(ctx._("{account} may now organise cleanup events: {region}.", account=parts[0], region=label))
+        ctx.reply(ctx._("{account} may now organise cleanup events: {region}.", account=typed, region=label))
     else:
-        ctx.reply(ctx._("{account} already organises cleanup events: {region}.", account=parts[0], region=label))
+        ctx.reply(ctx._("{account} already organises cleanup events: {region}.", account=typed, region=label))
 
 
 async def remove_organiser(ctx: Ctx) -> None:
     if not ctx.is_admin:
         refuse_admin(ctx, "removeorganiser")
         return
-    parts = ctx.incoming.args.split()
-    account = parse_account(parts[0]) if 1 <= len(parts) <= 2 else None
-    region = region_code(ctx, parts[1]) if account and len(parts) == 2 else None
-    if account is None or (len(parts) == 2 and region is None):
+    given = account_and_region(ctx)
+    if given is None:
         ctx.reply(
             ctx._(
                 "Usage: /removeorganiser ACCOUNT [REGION]. Without a region, every organiser role "
@@ -87,10 +84,11 @@ async def remove_organiser(ctx: Ctx) -> None:
             )
         )
         return
+    typed, account, region = given
     removed = await store.remove_organiser(ctx.session, *account, region)
     ctx.reply(
         ctx.ngettext(
-            "{account}: {n} organiser role removed.", "{account}: {n} organiser roles removed.", removed, account=parts[0]
+            "{account}: {n} organiser role removed.", "{account}: {n} organiser roles removed.", removed, account=typed
         )
     )
 

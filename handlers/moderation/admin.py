@@ -24,6 +24,19 @@ def region_code(ctx: Ctx, text: str) -> str | None:
     return roles.normalise_region(text, ctx.service(GEO).regions)
 
 
+def account_and_region(ctx: Ctx) -> tuple[str, tuple[str, str], str | None] | None:
+    """"ACCOUNT [REGION]", the arguments of the admins' role commands: the account as typed, as
+    (channel, id), and the region code (None when left out); None when either is not valid."""
+    parts = ctx.incoming.args.split()
+    account = parse_account(parts[0]) if 1 <= len(parts) <= 2 else None
+    if account is None:
+        return None
+    region = region_code(ctx, parts[1]) if len(parts) == 2 else None
+    if len(parts) == 2 and region is None:
+        return None
+    return parts[0], account, region
+
+
 def region_label(ctx: Ctx, code: str) -> str:
     if code == roles.NATIONAL:
         return ctx._("national queue")
@@ -39,9 +52,8 @@ async def add_moderator(ctx: Ctx) -> None:
     if not ctx.is_admin:
         refuse_admin(ctx, "addmoderator")
         return
-    parts = ctx.incoming.args.split()
-    account = parse_account(parts[0]) if len(parts) == 2 else None
-    region = region_code(ctx, parts[1]) if account else None
+    given = account_and_region(ctx)
+    typed, account, region = given or ("", None, None)
     if account is None or region is None or region == roles.NATIONAL:
         ctx.reply(
             ctx._(
@@ -54,19 +66,17 @@ async def add_moderator(ctx: Ctx) -> None:
     created = await roles.add_moderator(ctx.session, *account, region, actor(ctx), ctx.now)
     label = region_label(ctx, region)
     if created:
-        ctx.reply(ctx._("{account} is now a moderator of {region}.", account=parts[0], region=label))
+        ctx.reply(ctx._("{account} is now a moderator of {region}.", account=typed, region=label))
     else:
-        ctx.reply(ctx._("{account} already moderates {region}.", account=parts[0], region=label))
+        ctx.reply(ctx._("{account} already moderates {region}.", account=typed, region=label))
 
 
 async def remove_moderator(ctx: Ctx) -> None:
     if not ctx.is_admin:
         refuse_admin(ctx, "removemoderator")
         return
-    parts = ctx.incoming.args.split()
-    account = parse_account(parts[0]) if 1 <= len(parts) <= 2 else None
-    region = region_code(ctx, parts[1]) if account and len(parts) == 2 else None
-    if account is None or (len(parts) == 2 and region is None):
+    given = account_and_region(ctx)
+    if given is None:
         ctx.reply(
             ctx._(
                 "Usage: /removemoderator ACCOUNT [REGION], for example /removemoderator telegram:123456789 KZ-75. "
@@ -74,13 +84,14 @@ async def remove_moderator(ctx: Ctx) -> None:
             )
         )
         return
+    typed, account, region = given
     removed = await roles.remove_moderator(ctx.session, *account, region)
     ctx.reply(
         ctx.ngettext(
             "{account}: {n} moderator role removed.",
             "{account}: {n} moderator roles removed.",
             removed,
-            account=parts[0],
+            account=typed,
         )
     )
 
