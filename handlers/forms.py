@@ -53,6 +53,7 @@ from storage.forms import FORM_NAME_LENGTH, FormDraft
 
 FIELD_NAME_LENGTH = 16
 SUMMARY, RESUME = "confirm", "resume"  # the steps every form has besides its fields
+EDITING = "_editing"  # draft key: the on-request field the person asked to change from the summary
 
 Answers = dict[str, Any]  # a draft's data: JSON only
 
@@ -93,6 +94,9 @@ ENDED = Ended()
 Asker = Callable[[Ctx, Answers], Awaitable["Question | Answers"]]
 # The values an answer gives (merged into the draft), a translated hint to ask again, or ENDED.
 Parser = Callable[[Ctx, Answers], Awaitable["Answers | str | Ended"]]
+# Input every step of a form takes (a photo, a location sent whenever the person has it): the whole
+# new draft, a translated hint to ask again, or None when the input is not of its kind.
+Anywhere = Callable[[Ctx, Answers], Awaitable["Answers | str | None"]]
 
 
 
@@ -123,12 +127,17 @@ class Field:
     missing: Callable[[Answers], bool] | None = None
     edit_label: str | None = None  # an N_() label: the summary offers «Edit» for this field
     depends_on: tuple[str, ...] = ()  # earlier fields whose clearing clears this one
+    # Asked only when the person presses its «Edit» on the summary (an optional comment): never on
+    # the way forward nor on the way back, and its answer is kept until the new one arrives.
+    on_request: bool = False
 
     @property
     def stored(self) -> tuple[str, ...]:
         return self.keys or (self.name,)
 
     def is_missing(self, data: Answers) -> bool:
+        if self.on_request:
+            return data.get(EDITING) == self.name
         return self.missing(data) if self.missing else self.stored[0] not in data
 
     def has_input(self, data: Answers) -> bool:
@@ -149,6 +158,7 @@ class Form:
     # afresh. A form without it simply goes on with the draft it finds.
     resume_question: Callable[[Ctx, Answers], str | None] | None = None
     max_age: timedelta | None = None  # an older draft is dropped when the form is opened again
+    anywhere: Anywhere | None = None  # input taken at every question and on the summary
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -210,7 +220,7 @@ class Form:
         data = await self._answers(ctx)
         if data is None:
             return
-        if await self._navigated(ctx, data, self.fields.index(f)):
+        if await self._navigated(ctx, data, self.fields.index(f)) or await self._taken(ctx, data):
             return
         parsed = await f.parse(ctx, copy.deepcopy(data))
         if isinstance(parsed, str):
@@ -218,16 +228,35 @@ class Form:
         elif isinstance(parsed, Ended):
             await self._drop(ctx)
         else:
-            await self.advance(ctx, {**data, **parsed})
+            answered = {**data, **parsed}
+            if f.on_request:
+                answered.pop(EDITING, None)
+            await self.advance(ctx, answered)
+
+    async def _taken(self, ctx: Ctx, data: Answers) -> bool:
+        """Input the form takes at any step (`anywhere`): the draft changes and the form goes on."""
+        if self.anywhere is None:
+            return False
+        taken = await self.anywhere(ctx, copy.deepcopy(data))
+        if taken is None:
+            return False
+        if isinstance(taken, str):
+            ctx.reprompt(taken)
+        else:
+            await self.advance(ctx, taken)
+        return True
 
     async def _on_summary(self, ctx: Ctx) -> None:
         data = await self._answers(ctx)
-        if data is None or await self._navigated(ctx, data, len(self.fields)):
+        if data is None or await self._navigated(ctx, data, len(self.fields)) or await self._taken(ctx, data):
             return
         press = FormPress.parse(ctx.choice)
         edited = self._by_name.get(press.field) if press and press.verb == "edit" else None
         if edited is not None and edited.edit_label:
-            self._clear(data, edited)
+            if edited.on_request:
+                data[EDITING] = edited.name
+            else:
+                self._clear(data, edited)
             await self.advance(ctx, data)
         elif press == CONFIRM:
             if await self.submit(ctx, data):
@@ -257,10 +286,14 @@ class Form:
             return True
         if press != BACK:
             return False
-        if at < len(self.fields) and self.fields[at].has_input(data):
+        if at < len(self.fields) and self.fields[at].on_request:
+            data.pop(EDITING, None)  # back to the summary, the old answer kept
+        elif at < len(self.fields) and self.fields[at].has_input(data):
             self._clear(data, self.fields[at])
         else:
             for previous in reversed(self.fields[:at]):
+                if previous.on_request:
+                    continue
                 self._clear(data, previous)
                 if await self._ask(ctx, previous, data):
                     await self._save(ctx, data)

@@ -60,16 +60,7 @@ async def start(ctx: Ctx) -> None:
     ctx.end_flow()
     if ctx.user.language is None:
         _keep_link(ctx, link)
-        ctx.ask(
-            "start.language",
-            ctx._(
-                "Hello! I am Taza Bot of the «Taza Qazaqstan» programme. I help you report illegal "
-                "dumps, join cleanup events and log the trees you plant.\n\n"
-                "Choose your language / Тілді таңдаңыз / Выберите язык:"
-            ),
-            _language_choices(),
-            menu=False,
-        )
+        ctx.ask("start.language", greeting(ctx), _language_choices(), menu=False)
         return
     await _after_language(ctx, link, ctx._("Welcome back! What would you like to do?"))
 
@@ -102,10 +93,24 @@ async def _after_language(ctx: Ctx, link: str | None, welcome: str) -> None:
     await handler(ctx, argument)
 
 
+GREETING = N_(
+    "Hello! I am Taza Bot of the «Taza Qazaqstan» programme. I help you report illegal "
+    "dumps, join cleanup events and log the trees you plant."
+)
+CHOOSE_LANGUAGE = "Тілді таңдаңыз / Выберите язык / Choose your language:"
+
+
+def greeting(ctx: Ctx) -> str:
+    """The first screen, before anyone knows the person's language: the greeting in Kazakh, then
+    Russian, then English (the state language first), whatever the client's language says."""
+    parts = [ctx.translators[code]._(GREETING) for code in LANGUAGES]
+    return "\n\n".join([*parts, CHOOSE_LANGUAGE])
+
+
 async def ask_language(ctx: Ctx) -> None:
     ctx.ask(
         "start.language",
-        ctx._("Choose your language / Тілді таңдаңыз / Выберите язык:"),
+        CHOOSE_LANGUAGE,
         _language_choices(),
         menu=ctx.user.consent_at is not None,
     )

@@ -1,8 +1,10 @@
-"""The citizen's flow: report an illegal dump in under a minute.
+"""The citizen's flow: report an illegal dump in four taps.
 
-Photos (1 to 5) -> location (shared, the photo's EXIF GPS, a typed address when geocoding is on,
-or the region picked from the list) -> "is it this report?" when an open report is within 50 m or
-has a near-identical photo -> waste types -> size -> optional comment -> summary -> send.
+A photo (its EXIF GPS is the location, not asked about) -> the location, only when the photo has
+none (shared, a typed address, or the region, district and a landmark) -> "is it this report?" when
+an open report is within 50 m or has a near-identical photo -> the kind of waste (one tap; the size
+on the same screen) -> the summary, with «Change» for each part and the optional comment -> send.
+More photos and a new location are taken at any step (`photos.take_anywhere`).
 
 The flow is one form (handlers.forms): its draft is a row of `form_drafts`, so a detour through the
 menu does not lose it; "Report a dump" then offers to continue it or start over. Sending deletes the
@@ -20,11 +22,11 @@ from datetime import timedelta
 from handlers.context import Ctx
 from handlers.forms import Answers, Form
 from handlers.i18n import N_
-from handlers.reports.details import COMMENT, SIZE, WASTE
+from handlers.reports.details import COMMENT, WASTE
 from handlers.reports.duplicates import DUPLICATE
 from handlers.reports.location import LOCATION
 from handlers.reports.my_reports import show_my_reports
-from handlers.reports.photos import PHOTO
+from handlers.reports.photos import PHOTO, take_anywhere
 from handlers.reports.send import (
     ANOTHER,
     MY_REPORTS,
@@ -52,13 +54,14 @@ def _unsent(ctx: Ctx, data: Answers) -> str | None:
 
 REPORT = Form(
     "report",
-    (PHOTO, LOCATION, DUPLICATE, WASTE, SIZE, COMMENT),
+    (PHOTO, LOCATION, DUPLICATE, WASTE, COMMENT),
     summary=summary,
     submit=send_report,
     confirm_label=N_("✅ Send the report"),
     discarded=N_("The report is discarded."),
     resume_question=_unsent,
     max_age=timedelta(days=7),
+    anywhere=take_anywhere,
 )
 
 

@@ -1,4 +1,6 @@
-"""The report's details, asked after the place is settled: waste types, size, optional comment."""
+"""The report's details on one screen of single taps: the kind of waste (a tap answers the screen)
+and, if the person knows it, the size (a tap marks it, before or after). The comment is not asked:
+the summary offers it (an on-request field)."""
 
 from __future__ import annotations
 
@@ -6,20 +8,18 @@ from dataclasses import dataclass
 
 from handlers.buttons import button
 from handlers.context import Ctx
-from handlers.forms import DONE, SKIP, Answers, Field, FormPress, Question, optional_text
+from handlers.forms import SKIP, Answers, Field, Question, optional_text
 from handlers.i18n import N_
+from handlers.places import place_name
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
+from handlers.reports.photos import MAX_COMMENT
 from handlers.types import Choice
 from storage.reports import DumpSize, WasteType
-
-MAX_COMMENT = 500
 
 
 @button("waste")
 @dataclass(frozen=True)
 class WastePick:
-    """Ticks or unticks one kind of waste."""
-
     waste: WasteType
 
 
@@ -29,94 +29,60 @@ class SizePick:
     size: DumpSize
 
 
-# --- waste types ----------------------------------------------------------------------------------
-async def _ask_waste(ctx: Ctx, data: Answers) -> Question:
-    chosen = set(data.get("picked_waste", []))
-    choices = [
-        Choice(WastePick(w).id, ("✅ " if w in chosen else "▫️ ") + ctx._(label))
-        for w, label in WASTE_LABELS.items()
+async def _ask_details(ctx: Ctx, data: Answers) -> Question:
+    lines = []
+    if data.get("region"):
+        lines.append("📍 " + place_name(ctx, data["region"], data.get("district")))
+    lines.append(ctx._("What kind of waste is it? One tap and you will see the report before sending it."))
+    lines.append(ctx._("The size, if you know it, is below the kinds."))
+    picked_size = data.get("size")
+    choices = [Choice(WastePick(w).id, ctx._(label)) for w, label in WASTE_LABELS.items()]
+    choices += [
+        Choice(SizePick(s).id, ("✅ " if s == picked_size else "📏 ") + ctx._(label)) for s, label in SIZE_LABELS.items()
     ]
-    if chosen:
-        choices.append(Choice(DONE.id, ctx._("➡️ Next")))
-    return Question(
+    return Question("\n".join(lines), choices)
+
+
+async def _parse_details(ctx: Ctx, data: Answers) -> Answers | str:
+    waste = WastePick.parse(ctx.choice)
+    if waste is not None:
+        return {"waste": [str(waste.waste)], "size": data.get("size")}
+    size = SizePick.parse(ctx.choice)
+    if size is not None:
+        return {"size": str(size.size)}  # the screen again, the size ticked
+    return ctx._("Please choose the kind of waste with the buttons below.")
+
+
+async def _ask_comment(ctx: Ctx, data: Answers) -> Question:
+    lines = [
         ctx._(
-            "What kind of waste is it? Choose all that apply (press again to remove), then «Next». "
-            "You can also type the numbers, for example 1, 3."
-        ),
-        choices,
-    )
-
-
-async def _parse_waste(ctx: Ctx, data: Answers) -> Answers | str:
-    picked: list[str] = list(data.get("picked_waste", []))
-    if FormPress.parse(ctx.choice) == DONE and picked:
-        return {"waste": [w for w in WasteType if w in picked]}
-    toggles = _waste_toggles(ctx)
-    if not toggles:
-        return ctx._("Please choose the kinds of waste with the buttons below.")
-    for waste in toggles:
-        if waste in picked:
-            picked.remove(waste)
-        else:
-            picked.append(waste)
-    return {"picked_waste": picked}  # the question again, with the new ticks
-
-
-def _waste_toggles(ctx: Ctx) -> list[str]:
-    """The waste kinds a press or a typed list ("1, 3 5") names."""
-    pick = WastePick.parse(ctx.choice)
-    if pick is not None:
-        return [str(pick.waste)]
-    kinds = list(WASTE_LABELS)
-    numbers = ctx.text.replace(",", " ").split()
-    if numbers and all(n.isdigit() and 1 <= int(n) <= len(kinds) for n in numbers):
-        return list(dict.fromkeys(str(kinds[int(n) - 1]) for n in numbers))
-    return []
-
-
-# --- size -----------------------------------------------------------------------------------------
-async def _ask_size(ctx: Ctx, _data: Answers) -> Question:
-    return Question(
-        ctx._("How big is the dump?"),
-        [Choice(SizePick(s).id, ctx._(label)) for s, label in SIZE_LABELS.items()],
-    )
-
-
-async def _parse_size(ctx: Ctx, _data: Answers) -> Answers | str:
-    pick = SizePick.parse(ctx.choice)
-    if pick is None:
-        return ctx._("Please choose one of the options below.")
-    return {"size": str(pick.size)}
-
-
-# --- comment --------------------------------------------------------------------------------------
-async def _ask_comment(ctx: Ctx, _data: Answers) -> Question:
-    return Question(
-        ctx._(
-            "Add a comment if it helps to find or clean the dump (up to {max} characters), "
-            "or press «Skip».",
+            "Type a comment that helps to find or clean the dump (up to {max} characters).",
             max=MAX_COMMENT,
-        ),
-        [Choice(SKIP.id, ctx._("⏭ Skip"))],
-    )
+        )
+    ]
+    choices = []
+    if data.get("comment"):
+        lines.append(ctx._("Now: «{comment}»", comment=data["comment"]))
+        choices.append(Choice(SKIP.id, ctx._("🗑 Remove the comment")))
+    return Question("\n".join(lines), choices)
 
 
 WASTE = Field(
     "waste",
-    _ask_waste,
-    _parse_waste,
-    keys=("waste", "picked_waste"),  # the kinds, once «Next» is pressed; the ticks so far
-    edit_label=N_("✏️ Edit the waste types"),
+    _ask_details,
+    _parse_details,
+    keys=("waste", "size"),
+    edit_label=N_("✏️ Change the waste type or size"),
 )
-SIZE = Field("size", _ask_size, _parse_size, edit_label=N_("✏️ Edit the size"))
 COMMENT = Field(
     "comment",
     _ask_comment,
     optional_text(
         "comment",
         MAX_COMMENT,
-        N_("Please type a comment, or press «Skip»."),
+        N_("Please type a comment, or press «Back»."),
         N_("The comment is too long: at most {max} characters, please shorten it."),
     ),
-    edit_label=N_("✏️ Edit the comment"),
+    on_request=True,
+    edit_label=N_("💬 Add or change the comment"),
 )

@@ -1,7 +1,10 @@
-"""Where the dump is: a shared location, the photo's EXIF GPS, a typed address (when geocoding is
-on) or, for a citizen who cannot share a point, the region picked from the list.
+"""Where the dump is: the photo's location (used without asking), a shared location (taken at any
+step, replacing the one before), a typed address (geocoded when geocoding is on, and kept as the
+landmark either way), or, for a citizen who cannot share a point, the region and the district
+picked from lists and a landmark in words.
 
-A point must lie in Kazakhstan; it fixes the region and district the report is routed by.
+A point must lie in Kazakhstan; it fixes the region and district the report is routed by. A report
+without a point needs a district and a landmark: its moderators must be able to find the dump.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from handlers.services import GEO, GEOCODER, GeoService
 from handlers.types import Choice, Kind
 from storage.reports import LocationSource
 
+MAX_LANDMARK = 300
+POINT_KEYS = ("region", "district", "lat", "lon", "source")
+
 
 @button("where")
 @dataclass(frozen=True)
 class WherePress:
-    """Instead of sharing a point: use the photo's location, or choose the region from the list."""
+    """Instead of sharing a point: use the photo's location, or choose the region and district."""
 
     how: Literal["photo", "list"]
 
@@ -33,6 +39,12 @@ class RegionPick:
     code: Annotated[str, MaxLen(8)]  # ISO 3166-2:KZ, e.g. KZ-71
 
 
+@button("district")
+@dataclass(frozen=True)
+class DistrictPick:
+    pcode: Annotated[str, MaxLen(12)]  # e.g. KZ711210
+
+
 USE_PHOTO_GPS, PICK_REGION = WherePress("photo"), WherePress("list")
 
 
@@ -40,27 +52,72 @@ def _geo(ctx: Ctx) -> GeoService:
     return ctx.service(GEO)
 
 
-async def _ask_location(ctx: Ctx, data: Answers) -> Question:
-    if data.get("region_list"):
+def _missing(data: Answers) -> bool:
+    """No region yet, or no point and not yet both a district and a landmark in words."""
+    if not data.get("region"):
+        return True
+    return data.get("lat") is None and not (data.get("district") and data.get("address"))
+
+
+async def _ask_location(ctx: Ctx, data: Answers) -> Question | Answers:
+    hint = None
+    if not data.get("region") and data.get("photo_gps") and not data.get("gps_used"):
+        # The photo's location, once: after «Change the place» or «Back» the question is asked.
+        found = _photo_point(ctx, data)
+        if not isinstance(found, str):
+            return {**found, "gps_used": True}  # nothing to ask
+        hint = found
+    if data.get("region_list") and not data.get("region"):
         regions = _geo(ctx).region_list(ctx.tr.language)
         return Question(
             ctx._("Choose the region (or city) where the dump is:"),
             [Choice(RegionPick(r.code).id, r.name(ctx.tr.language)) for r in regions],
         )
-    lines = [
-        ctx._(
-            "📍 Where is the dump? Share its location: the 📎 (attach) button, then «Location». "
-            "Stand near the dump or move the pin onto it."
+    if data.get("region") and data.get("lat") is None and not data.get("district"):
+        return Question(
+            ctx._("Choose the district (or city) of {region} where the dump is:", region=place_name(ctx, data["region"], None)),
+            [Choice(DistrictPick(d.pcode).id, d.name(ctx.tr.language)) for d in _districts(ctx, data["region"])],
         )
-    ]
-    if ctx.router.services.get(GEOCODER) is not None:
-        lines.append(ctx._("You can also type the address (city, street, house)."))
+    if data.get("region") and data.get("lat") is None:
+        return Question(
+            ctx._(
+                "📍 {place}, without a point on the map. Describe in words how to find the dump: "
+                "the street, the nearest house or a landmark (up to {max} characters).",
+                place=place_name(ctx, data["region"], data.get("district")),
+                max=MAX_LANDMARK,
+            )
+        )
+    return _where_question(ctx, data, hint)
+
+
+def _where_question(ctx: Ctx, data: Answers, hint: str | None) -> Question:
+    lines = [hint] if hint else []
+    if data.get("address"):
+        lines.append(
+            ctx._(
+                "📝 I kept «{address}» as the landmark. I still need a point on the map: share the "
+                "location, or choose the region and district if you cannot.",
+                address=data["address"],
+            )
+        )
+    else:
+        lines.append(
+            ctx._(
+                "📍 Where is the dump? Share its location: the 📎 (attach) button, then «Location». "
+                "Stand near the dump or move the pin onto it. You can also type the address or a landmark."
+            )
+        )
     choices = []
     if data.get("photo_gps"):
-        lines.append(ctx._("Your photo has a location: you can use it."))
         choices.append(Choice(USE_PHOTO_GPS.id, ctx._("📷 Use the photo's location")))
-    choices.append(Choice(PICK_REGION.id, ctx._("🗺 I cannot share it: choose the region")))
+    choices.append(Choice(PICK_REGION.id, ctx._("🗺 I cannot share it: choose the region and district")))
     return Question("\n".join(lines), choices)
+
+
+def _districts(ctx: Ctx, region: str) -> list:
+    language = ctx.tr.language
+    found = [d for d in _geo(ctx).districts.values() if d.region_code == region]
+    return sorted(found, key=lambda d: d.name(language))
 
 
 async def _parse_location(ctx: Ctx, data: Answers) -> Answers | str:
@@ -68,56 +125,75 @@ async def _parse_location(ctx: Ctx, data: Answers) -> Answers | str:
     if press == PICK_REGION:
         return {"region_list": True}
     if press == USE_PHOTO_GPS and data.get("photo_gps"):
-        lat, lon = data["photo_gps"]
-        return _use_point(ctx, lat, lon, LocationSource.PHOTO)
+        return _photo_point(ctx, data)
     region = RegionPick.parse(ctx.choice)
     if region is not None and region.code in _geo(ctx).regions:
-        source = str(LocationSource.REGION)
-        return {"region": region.code, "district": None, "lat": None, "lon": None, "source": source}
-    if ctx.incoming.kind is Kind.LOCATION and ctx.incoming.location:
-        loc = ctx.incoming.location
-        return _use_point(ctx, loc.latitude, loc.longitude, LocationSource.SHARED)
-    if data.get("region_list"):
+        return {"region": region.code, "district": None, "lat": None, "lon": None, "source": str(LocationSource.REGION)}
+    district = DistrictPick.parse(ctx.choice)
+    if district is not None:
+        known = _geo(ctx).districts.get(district.pcode)
+        if known is None or known.region_code != data.get("region"):
+            return ctx._("Please choose one of the options below.")
+        return {"district": district.pcode}
+    if ctx.incoming.kind is not Kind.TEXT or not ctx.text or ctx.choice is not None:
+        return ctx._("Please share the location of the dump, or choose the region from the list.")
+    if data.get("region_list") and not data.get("region"):
         return ctx._("Please choose one of the regions below.")
-    if ctx.incoming.kind is Kind.TEXT and ctx.text:
-        return await _geocode(ctx)
-    if ctx.incoming.kind is Kind.PHOTO:
-        return ctx._("The photos are done. Now I need the location of the dump.")
-    return ctx._("Please share the location of the dump, or choose the region from the list.")
+    if data.get("region") and data.get("lat") is None and not data.get("district"):
+        return ctx._("Please choose one of the options below.")
+    if len(ctx.text) > MAX_LANDMARK:
+        return ctx._("That is too long: at most {limit} characters.", limit=MAX_LANDMARK)
+    if data.get("region"):
+        return {"address": ctx.text}  # the landmark of a report without a point
+    return await _geocode(ctx, ctx.text)
 
 
-async def _geocode(ctx: Ctx) -> Answers | str:
+async def _geocode(ctx: Ctx, address: str) -> Answers | str:
+    """A typed address: its point when geocoding finds one in Kazakhstan; kept as the landmark
+    in any case (the question that follows says a point is still needed)."""
     geocoder = ctx.router.services.get(GEOCODER)
-    if geocoder is None:
-        return ctx._(
-            "I cannot look up typed addresses. Please share the location, or choose "
-            "the region from the list."
-        )
-    address = ctx.text[:300]
-    found = await geocoder.geocode(address)
-    if found is None:
-        return ctx._("I could not find this address. Please share the location instead.")
-    return _use_point(ctx, found[0], found[1], LocationSource.ADDRESS, address)
+    found = await geocoder.geocode(address) if geocoder is not None else None
+    if found is not None:
+        point = _point(ctx, found[0], found[1], LocationSource.ADDRESS)
+        if not isinstance(point, str):
+            ctx.reply(ctx._("📍 Location: {place}.", place=place_name(ctx, point["region"], point["district"])))
+            return {**point, "address": address}
+    return {"address": address}
 
 
-def _use_point(
-    ctx: Ctx, lat: float, lon: float, source: LocationSource, address: str | None = None
-) -> Answers | str:
+def take_location(ctx: Ctx, data: Answers) -> Answers | str:
+    """A location shared at any step: it replaces the place before (region and district follow),
+    and the duplicate check is made again for the new point."""
+    loc = ctx.incoming.location
+    if loc is None:
+        return ctx._("Please share the location of the dump, or choose the region from the list.")
+    point = _point(ctx, loc.latitude, loc.longitude, LocationSource.SHARED)
+    if isinstance(point, str):
+        return point
+    ctx.reply(ctx._("📍 Location: {place}.", place=place_name(ctx, point["region"], point["district"])))
+    data.pop("region_list", None)
+    data.pop("duplicate_checked", None)
+    return {**data, **point}
+
+
+def _photo_point(ctx: Ctx, data: Answers) -> Answers | str:
+    lat, lon = data["photo_gps"]
+    return _point(ctx, lat, lon, LocationSource.PHOTO)
+
+
+def _point(ctx: Ctx, lat: float, lon: float, source: LocationSource) -> Answers | str:
     place = _geo(ctx).locate(lat, lon)
     if place is None:
         return ctx._(
-            "This location is outside Kazakhstan. I accept reports only from Kazakhstan: "
+            "This location is outside Kazakhstan. I accept reports only about dumps in Kazakhstan: "
             "please check the point and share it again."
         )
-    district = place.district.pcode if place.district else None
-    ctx.reply(ctx._("📍 Location: {place}.", place=place_name(ctx, place.region.code, district)))
     return {
         "region": place.region.code,
-        "district": district,
+        "district": place.district.pcode if place.district else None,
         "lat": round(lat, 6),
         "lon": round(lon, 6),
         "source": str(source),
-        "address": address,
     }
 
 
@@ -125,6 +201,8 @@ LOCATION = Field(
     "location",
     _ask_location,
     _parse_location,
-    keys=("region", "district", "lat", "lon", "source", "address", "region_list"),
-    edit_label=N_("✏️ Edit the location"),
+    # The landmark ("address") is not among them: changing the place keeps the words describing it.
+    keys=(*POINT_KEYS, "region_list"),
+    missing=_missing,
+    edit_label=N_("✏️ Change the place"),
 )

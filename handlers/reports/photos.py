@@ -1,7 +1,9 @@
-"""The report's first field: 1 to 5 photos of the dump.
+"""The report's first field, a photo of the dump, and what every step of the report takes.
 
-Each photo is checked and stored by the photo service as it arrives; the first one with EXIF GPS
-gives the location question a "use the photo's location" button.
+The photo question ends with the first photo: more photos (up to 5) and a new location are taken at
+any later step, the summary included (`take_anywhere`). The first photo with EXIF GPS gives the
+location, which is then not asked. Text sent instead of the photo is kept as the comment, and the
+bot says so: nothing the person sends is thrown away.
 """
 
 from __future__ import annotations
@@ -9,59 +11,83 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.forms import DONE, Answers, Field, FormPress, Question
+from handlers.forms import SUMMARY, Answers, Field, Question
 from handlers.i18n import N_
 from handlers.photo_input import take_photo
-from handlers.types import Choice, Kind
+from handlers.reports.location import take_location
+from handlers.types import Kind
 
 MAX_PHOTOS = 5
-
-
-def _missing(data: Answers) -> bool:
-    photos = data.get("photos", [])
-    return not photos or (len(photos) < MAX_PHOTOS and not data.get("photos_done"))
+MAX_COMMENT = 500
 
 
 async def _ask_photo(ctx: Ctx, data: Answers) -> Question:
-    n = len(data.get("photos", []))
-    if n == 0:
-        return Question(
-            ctx._(
-                "📸 Send a photo of the dump (up to {max}). Tip: a photo sent as a file keeps its "
-                "location, which saves you a step.",
-                max=MAX_PHOTOS,
-            )
+    lines = [
+        ctx._(
+            "📸 Send a photo of the dump. Tip: a photo sent as a file keeps its location, "
+            "so I will not need to ask where the dump is."
         )
-    text = ctx._(
-        "Photo {n} of {max} received. Send another one, or press «Done».", n=n, max=MAX_PHOTOS
-    )
-    return Question(text, [Choice(DONE.id, ctx._("✅ Done"))])
+    ]
+    if data.get("comment"):
+        lines.append(ctx._("💬 Your comment is kept: «{comment}».", comment=data["comment"]))
+    return Question("\n".join(lines))
 
 
 async def _parse_photo(ctx: Ctx, data: Answers) -> Answers | str:
+    """Photos and locations are taken by `take_anywhere` before this; text becomes the comment."""
+    if ctx.incoming.kind is Kind.TEXT and ctx.text:
+        comment = _joined(data.get("comment"), ctx.text)
+        if comment is None:
+            return ctx._("The comment is too long: at most {max} characters, please shorten it.", max=MAX_COMMENT)
+        ctx.reply(ctx._("💬 I kept your text as the comment of the report. Now I need a photo of the dump."))
+        return {"comment": comment}
+    return ctx._("I need a photo here: send a picture of the dump.")
+
+
+def _joined(old: str | None, new: str) -> str | None:
+    """The comment with the new text added; None when it would be too long."""
+    joined = f"{old}\n{new}" if old else new
+    return joined if len(joined) <= MAX_COMMENT else None
+
+
+async def take_anywhere(ctx: Ctx, data: Answers) -> Answers | str | None:
+    """A photo or a location sent at any step of the report is taken; text typed on the summary is
+    the comment. The new draft, a hint, or None for input the step itself answers."""
+    kind = ctx.incoming.kind
+    if kind is Kind.PHOTO:
+        return await _add_photo(ctx, data)
+    if kind is Kind.LOCATION:
+        return take_location(ctx, data)
+    if kind is Kind.TEXT and ctx.text and ctx.choice is None and ctx.step == f"report.{SUMMARY}":
+        comment = _joined(data.get("comment"), ctx.text)
+        if comment is None:
+            return ctx._("The comment is too long: at most {max} characters, please shorten it.", max=MAX_COMMENT)
+        ctx.reply(ctx._("💬 I added your text to the comment."))
+        return {**data, "comment": comment}
+    return None
+
+
+async def _add_photo(ctx: Ctx, data: Answers) -> Answers | str:
     photos: list[dict[str, Any]] = data.get("photos", [])
-    if FormPress.parse(ctx.choice) == DONE and photos:
-        return {"photos_done": True}
-    if ctx.incoming.kind is not Kind.PHOTO:
-        return ctx._("I need a photo here: send a picture of the dump.")
-    return await _add_photo(ctx, photos, data.get("photo_gps"))
-
-
-async def _add_photo(ctx: Ctx, photos: list[dict[str, Any]], gps: list[float] | None) -> Answers | str:
-    """The draft's photos with the incoming one; a translated reason if it cannot be used."""
+    if len(photos) >= MAX_PHOTOS:
+        return ctx._(
+            "The report already has {max} photos, the most it can have. Send it, or change the photos.",
+            max=MAX_PHOTOS,
+        )
     stored = await take_photo(ctx)
     if isinstance(stored, str):
         return stored
     if any(p["sha256"] == stored["sha256"] for p in photos):
         return ctx._("You have already sent this photo.")
-    return {"photos": [*photos, stored], "photo_gps": gps or stored.get("gps")}
+    if photos:
+        ctx.reply(ctx._("📸 Photo {n} received (at most {max}).", n=len(photos) + 1, max=MAX_PHOTOS))
+    return {**data, "photos": [*photos, stored], "photo_gps": data.get("photo_gps") or stored.get("gps")}
 
 
 PHOTO = Field(
     "photo",
     _ask_photo,
     _parse_photo,
-    keys=("photos", "photos_done", "photo_gps"),
-    missing=_missing,
-    edit_label=N_("✏️ Edit the photos"),
+    keys=("photos", "photo_gps"),
+    edit_label=N_("✏️ Change the photos"),
 )

@@ -34,17 +34,22 @@ MY_REPORTS, ANOTHER = SentPick("mine"), SentPick("another")
 
 
 async def summary(ctx: Ctx, data: Answers) -> Question:
+    """Everything the report will say, each part with its «Change» below."""
     lines = [
         ctx._("Please check your report:"),
         ctx.ngettext("📸 {n} photo", "📸 {n} photos", len(data["photos"])),
         "📍 " + place_name(ctx, data["region"], data.get("district")),
     ]
+    if data.get("source") == LocationSource.PHOTO:
+        lines.append(ctx._("   (the photo's location)"))
     if data.get("lat") is None:
-        lines.append(ctx._("(no exact point: only the region)"))
+        lines.append(ctx._("   (no point on the map: the moderators will look for it by the district and the landmark)"))
+    if data.get("address"):
+        lines.append("📝 " + data["address"])
     lines.append("🗑 " + waste_names(ctx.tr, data["waste"]))
-    lines.append("📏 " + size_name(ctx.tr, data["size"]))
-    if data.get("comment"):
-        lines.append("💬 " + data["comment"])
+    lines.append("📏 " + size_name(ctx.tr, data.get("size")))
+    lines.append("💬 " + (data.get("comment") or ctx._("no comment")))
+    lines.append(ctx._("A new photo or location sent now is added to the report."))
     return Question("\n".join(lines), photo_path=data["photos"][0]["thumb_path"])
 
 
@@ -78,7 +83,7 @@ async def create_report(ctx: Ctx, data: Answers) -> Report:
         location_source=data.get("source") or LocationSource.REGION,
         address=data.get("address"),
         waste_types=list(data["waste"]),
-        size=data["size"],
+        size=data.get("size"),
         comment=data.get("comment"),
         confirmations_count=0,
         created_at=ctx.now,
