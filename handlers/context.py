@@ -79,6 +79,9 @@ class Flows(Protocol):
     def profile_lines(self) -> Sequence[ProfileLines]: ...
 
     @property
+    def data_lines(self) -> Sequence[ProfileLines]: ...
+
+    @property
     def exporters(self) -> Mapping[str, DataExporter]: ...
 
     @property

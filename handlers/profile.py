@@ -38,8 +38,22 @@ def register(router: Router) -> None:
 
 
 async def show_profile(ctx: Ctx) -> None:
+    lines = [ctx._("👤 My profile"), *await _about(ctx)]
+    ctx.ask(
+        "profile.main",
+        "\n".join(lines),
+        [
+            Choice(DOWNLOAD.id, ctx._("📄 Download my data")),
+            Choice(FORGET.id, ctx._("🗑 Delete my personal data")),
+        ],
+    )
+
+
+async def _about(ctx: Ctx) -> list[str]:
+    """The person's data in words: name, language, accounts, consent, role and what each feature
+    keeps (reports sent, trees, events...). The profile and /mydata both show it."""
     user = ctx.user
-    lines = [ctx._("👤 My profile")]
+    lines = []
     if user.display_name:
         lines.append(ctx._("Name: {name}", name=user.display_name))
     lines.append(ctx._("Language: {language}", language=LANGUAGE_NAMES[ctx.tr.language]))
@@ -56,14 +70,7 @@ async def show_profile(ctx: Ctx) -> None:
     lines.append(ctx._("Role: administrator") if ctx.is_admin else ctx._("Role: citizen"))
     for summarise in ctx.router.profile_lines:
         lines.extend(await summarise(ctx))
-    ctx.ask(
-        "profile.main",
-        "\n".join(lines),
-        [
-            Choice(DOWNLOAD.id, ctx._("📄 Download my data")),
-            Choice(FORGET.id, ctx._("🗑 Delete my personal data")),
-        ],
-    )
+    return lines
 
 
 async def on_profile_choice(ctx: Ctx) -> None:
@@ -98,10 +105,19 @@ async def send_my_data(ctx: Ctx) -> None:
     for key, exporter in ctx.router.exporters.items():
         data[key] = await exporter(ctx)
     content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    # First in words, in the person's language; then the complete copy, for a machine or a lawyer.
+    ctx.reply("\n".join([ctx._("Here is everything I keep about you:"), *await _about(ctx), *await _details(ctx)]))
     ctx.reply(
-        ctx._("Here is everything I keep about you."),
+        ctx._("The complete copy of your data is in this file."),
         document=Document("taza-bot-my-data.json", content, "application/json"),
     )
+
+
+async def _details(ctx: Ctx) -> list[str]:
+    lines: list[str] = []
+    for describe in ctx.router.data_lines:
+        lines.extend(await describe(ctx))
+    return lines
 
 
 async def ask_forget(ctx: Ctx) -> None:

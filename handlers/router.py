@@ -65,6 +65,8 @@ class Router:
     exporters: dict[str, DataExporter] = field(default_factory=dict)
     erasers: list[DataEraser] = field(default_factory=list)
     profile_lines: list[ProfileLines] = field(default_factory=list)
+    # /mydata in words: what each feature keeps about the person, line by line (their reports...).
+    data_lines: list[ProfileLines] = field(default_factory=list)
     # Steps that may run before consent is given (choosing the language, the consent question).
     steps_without_consent: set[str] = field(default_factory=set)
     # What a photo sent at the main menu does (a citizen who sends a picture of a dump straight

@@ -11,6 +11,8 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from handlers.i18n import KZ_TZ, Translator
+from handlers.reports.labels import status_update
+from handlers.services import GEO, GeoService
 from handlers.types import Choice, Reply
 from handlers.moderation.triage import StillTherePress
 from jobs.base import Job, JobContext
@@ -38,26 +40,29 @@ async def run(job: JobContext) -> str:
             )
         ).all()
         notify = job.notifier(session, now)
+        geo: GeoService = job.services[GEO]
         for report, triage in rows:
             triage.still_there_asked_at = now
-            if await notify.to_user(report.reporter_id, partial(question, report=report)):
+            if await notify.to_user(report.reporter_id, partial(question, report=report, geo=geo)):
                 asked += 1
     job.wake_sender()
     return f"asked {asked} reporters"
 
 
-def question(tr: Translator, report: Report) -> Reply:
-    return Reply(
-        text=tr._(
+def question(tr: Translator, report: Report, geo: GeoService) -> Reply:
+    return status_update(
+        tr,
+        geo,
+        report,
+        tr._(
             "Your report {code} was confirmed a month ago and is not marked as cleaned yet. "
             "Is the dump still there?",
             code=report.code,
         ),
-        choices=(
+        (
             Choice(StillTherePress(report.id, "photo").id, tr._("📸 Still there: send a new photo")),
             Choice(StillTherePress(report.id, "cleaned").id, tr._("✅ It has been cleaned")),
         ),
-        kind="status_update",
     )
 
 

@@ -68,7 +68,7 @@ class DumpSize(StrEnum):
 class LocationSource(StrEnum):
     SHARED = "shared"  # a location shared from the messenger
     PHOTO = "photo"  # the EXIF GPS of a photo sent as a file
-    ADDRESS = "address"  # a typed address, geocoded
+    ADDRESS = "address"  # a typed address, geocoded (the text is kept as the landmark)
     REGION = "region"  # only the region, picked from the list: no point
 
 
@@ -122,7 +122,8 @@ class Report(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     location_source: Mapped[str] = mapped_column(String(16), default=LocationSource.SHARED)
-    address: Mapped[str | None] = mapped_column(String(512))  # as typed, when it was geocoded
+    # The address or landmark as typed (a report without a point always has one, and a district).
+    address: Mapped[str | None] = mapped_column(String(512))
     waste_types: Mapped[list[str]] = mapped_column(JSONType, default=list)
     size: Mapped[str | None] = mapped_column(String(16))
     comment: Mapped[str | None] = mapped_column(Text)

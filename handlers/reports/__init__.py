@@ -22,6 +22,7 @@ from datetime import timedelta
 from handlers.context import Ctx
 from handlers.forms import Answers, Form
 from handlers.i18n import N_
+from handlers.reports import again
 from handlers.reports.details import COMMENT, WASTE
 from handlers.reports.duplicates import DUPLICATE
 from handlers.reports.location import LOCATION
@@ -69,6 +70,7 @@ def register(router: Router) -> None:
     router.menu_entry("report", N_("📸 Report a dump"), 10)(start_report)
     router.command("report")(start_report)
     REPORT.register(router)
+    again.register(router, REPORT)
     router.step("report.sent")(on_sent)
     router.menu_photo = start_report_with_photo
 

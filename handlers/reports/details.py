@@ -34,7 +34,7 @@ async def _ask_details(ctx: Ctx, data: Answers) -> Question:
     if data.get("region"):
         lines.append("📍 " + place_name(ctx, data["region"], data.get("district")))
     lines.append(ctx._("What kind of waste is it? One tap and you will see the report before sending it."))
-    lines.append(ctx._("The size, if you know it, is below the kinds."))
+    lines.append(ctx._("If you know the size, mark it below the kinds of waste."))
     picked_size = data.get("size")
     choices = [Choice(WastePick(w).id, ctx._(label)) for w, label in WASTE_LABELS.items()]
     choices += [

@@ -25,6 +25,7 @@ from handlers.usage import DUPLICATE_CHECK, count_use, limits, used_today
 from storage.reports import OPEN_STATUSES, Report, ReportConfirmation, ReportPhoto
 
 DUPLICATE_RADIUS_M = 50.0
+SAME_SPOT_M = 5.0  # GPS jitter: closer than this the distance is not worth saying
 PHOTO_HASH_MAX_BITS = 6  # of 64: re-compressed or resized copies differ by 0-3, other scenes by ~30
 PHOTO_SCAN_LIMIT = 2000  # newest open-report photos of the region compared for near-identical hashes
 
@@ -51,32 +52,39 @@ async def _check_duplicates(ctx: Ctx, data: Answers) -> Question | Answers:
         found = await find_duplicate(ctx, data)
     if found is None:
         return CHECKED
-    report, distance = found
+    report, distance, same_photo = found
     await count_use(ctx, DUPLICATE_CHECK)
-    lines = [
-        ctx._(
-            "This dump may already be reported: {code} of {date}, {place}.",
-            code=report.code,
-            date=ctx.tr.date(report.created_at),
-            place=place_name(ctx, report.region_code, report.district_pcode),
-        )
-    ]
-    if distance is not None:
+    named = dict(
+        code=report.code,
+        date=ctx.tr.date(report.created_at),
+        place=place_name(ctx, report.region_code, report.district_pcode),
+    )
+    near = distance is not None and distance <= DUPLICATE_RADIUS_M
+    if same_photo and (near or distance is None):
+        # The same picture of the same place: it is that dump, said plainly; one tap confirms it.
+        lines = [ctx._("This dump is already reported: {code} of {date}, {place}, with the same photo.", **named)]
+        same_label = ctx._("✅ Add my confirmation")
+    else:
+        lines = [ctx._("This dump may already be reported: {code} of {date}, {place}.", **named)]
+        same_label = ctx._("✅ Yes, the same dump")
+    if distance is not None and distance > SAME_SPOT_M:
         lines.append(ctx._("It is {meters} m from your point.", meters=round(distance)))
     if report.waste_types:
         lines.append(waste_names(ctx.tr, report.waste_types))
-    lines.append(ctx._("Is it the same dump?"))
+    if not same_photo:
+        lines.append(ctx._("Is it the same dump?"))
     return Question(
         "\n".join(lines),
         [
-            Choice(DuplicateAnswer(report.id, "same").id, ctx._("✅ Yes, the same dump")),
+            Choice(DuplicateAnswer(report.id, "same").id, same_label),
             Choice(DuplicateAnswer(report.id, "other").id, ctx._("➕ No, another dump")),
         ],
     )
 
 
-async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None] | None:
-    """The nearest open report within 50 m, else one with a near-identical photo, or None."""
+async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None, bool] | None:
+    """The nearest open report within 50 m, else one with a near-identical photo, or None; with
+    the distance (when both have a point) and whether a photo is near-identical."""
     geo: GeoService = ctx.service(GEO)
     lat, lon = data.get("lat"), data.get("lon")
     if lat is not None and lon is not None:
@@ -95,7 +103,7 @@ async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None]
         scored = [(d, r) for d, r in scored if d <= DUPLICATE_RADIUS_M]
         if scored:
             distance, report = min(scored, key=lambda pair: (pair[0], pair[1].id))
-            return report, distance
+            return report, distance, _same_photo(ctx, report, data)
     hashes = [p["phash"] for p in data.get("photos", [])]
     photos: PhotoService = ctx.service(PHOTOS)
     rows = (
@@ -114,8 +122,14 @@ async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None]
                 distance = None
                 if lat is not None and report.latitude is not None:
                     distance = geo.distance_m((lat, lon), (report.latitude, report.longitude))
-                return report, distance
+                return report, distance, True
     return None
+
+
+def _same_photo(ctx: Ctx, report: Report, data: Answers) -> bool:
+    photos: PhotoService = ctx.service(PHOTOS)
+    mine = [p["phash"] for p in data.get("photos", [])]
+    return any(photos.hash_distance(p.phash, h) <= PHOTO_HASH_MAX_BITS for p in report.photos for h in mine)
 
 
 async def _parse_duplicate(ctx: Ctx, data: Answers) -> Answers | str | Ended:

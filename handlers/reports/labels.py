@@ -1,10 +1,15 @@
 """Translatable names of report statuses, waste types and sizes (shared by every flow that shows
-a report: the citizen's, "my reports", moderation)."""
+a report: the citizen's, "my reports", moderation), and how a report is named to its reporter:
+the headline of every status message and of every line of «My reports»."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers.i18n import N_, Translator
-from storage.reports import DumpSize, ReportStatus, WasteType
+from handlers.services import GeoService
+from handlers.types import Choice, Reply
+from storage.reports import DumpSize, Report, ReportStatus, WasteType
 
 STATUS_LABELS = {
     ReportStatus.NEW: N_("new"),
@@ -49,3 +54,48 @@ def size_name(tr: Translator, size: str | None) -> str:
     label = SIZE_LABELS.get(size) if size else None  # type: ignore[call-overload]
     return tr._(label) if label else "—"
 
+
+
+# --- how a report is named to its reporter -------------------------------------------------------
+def report_place(geo: GeoService, language: str, report: Report) -> str:
+    """"Есіл ауданы, Астана қаласы": the district first (what a neighbour calls the place), then
+    the region; the region alone when no district is known."""
+    region = geo.regions.get(report.region_code)
+    district = geo.districts.get(report.district_pcode) if report.district_pcode else None
+    parts = [district.name(language)] if district is not None else []
+    parts.append(region.name(language) if region is not None else report.region_code)
+    return ", ".join(parts)
+
+
+def report_headline(tr: Translator, report: Report, geo: GeoService) -> str:
+    """One line that lets a citizen tell their reports apart without remembering codes:
+    "TZ-000012 · Есіл ауданы, Астана қаласы · Пластик · 29 қар. 2026". Every status message and
+    every line of «My reports» starts with it."""
+    parts = [report.code, report_place(geo, tr.language, report)]
+    waste = waste_names(tr, report.waste_types or [])
+    if waste:
+        parts.append(waste)
+    parts.append(tr.date(report.created_at))
+    return " · ".join(parts)
+
+
+def report_thumbnail(report: Report) -> str | None:
+    """The first photo's thumbnail (relative to MEDIA_DIR), shown where the channel shows images."""
+    return report.photos[0].thumb_path if report.photos else None
+
+
+def status_update(
+    tr: Translator, geo: GeoService, report: Report, body: str, choices: Sequence[Choice] = ()
+) -> Reply:
+    """A message to the reporter about their report: the headline, then `body` (translated by the
+    caller with `tr`), with the first photo's thumbnail. For `ctx.notifier.to_user(...)`:
+
+        await ctx.notifier.to_user(report.reporter_id, lambda tr: status_update(
+            tr, geo, report, tr._("Your report has been confirmed by the region's moderators.")))
+    """
+    return Reply(
+        text=f"{report_headline(tr, report, geo)}\n{body}",
+        photo_path=report_thumbnail(report),
+        choices=tuple(choices),
+        kind="status_update",
+    )

@@ -12,7 +12,8 @@ from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.i18n import N_
 from handlers.places import place_name
-from handlers.reports.labels import size_name, status_name, waste_names
+from handlers.reports.labels import report_headline, report_place, size_name, status_name, waste_names
+from handlers.services import GEO, GeoService
 from handlers.router import Router
 from handlers.start import show_menu
 from handlers.types import Choice
@@ -46,6 +47,7 @@ def register(router: Router) -> None:
     router.step("myreports.detail")(on_detail_choice)
     router.personal_data("reports", export_reports, detach_reports)
     router.profile_lines.append(profile_lines)
+    router.data_lines.append(data_lines)
 
 
 async def show_my_reports(ctx: Ctx, offset: int = 0) -> None:
@@ -68,13 +70,11 @@ async def show_my_reports(ctx: Ctx, offset: int = 0) -> None:
         )
     ).all()
     lines = [ctx._("📋 My reports ({n}):", n=int(total))]
+    geo: GeoService = ctx.service(GEO)
     choices = []
     for report in reports:
         status = status_name(ctx.tr, report.status)
-        lines.append(
-            f"{report.code} · {ctx.tr.date(report.created_at)} · "
-            f"{place_name(ctx, report.region_code, None)} · {status}"
-        )
+        lines.append(f"• {report_headline(ctx.tr, report, geo)}: {status}")
         choices.append(Choice(MyReportsPress("open", report.id).id, f"{report.code} · {status}"))
     if offset + PAGE < total:
         choices.append(Choice(MyReportsPress("page", offset + PAGE).id, ctx._("➡️ Older reports")))
@@ -104,6 +104,8 @@ async def show_report(ctx: Ctx, report: Report) -> None:
     ]
     if report.latitude is not None and report.longitude is not None:
         lines.append(f"   {report.latitude:.5f}, {report.longitude:.5f}")
+    if report.address:
+        lines.append("📝 " + report.address)
     lines.append("🗑 " + waste_names(tr, report.waste_types))
     lines.append("📏 " + size_name(tr, report.size))
     if report.comment:
@@ -143,13 +145,17 @@ async def export_reports(ctx: Ctx) -> list[dict[str, Any]]:
             select(Report).where(Report.reporter_id == ctx.user.id).order_by(Report.id)
         )
     ).all()
+    geo: GeoService = ctx.service(GEO)
     return [
         {
             "code": r.code,
             "created_at": r.created_at.isoformat(),
             "status": r.status,
+            "status_name": status_name(ctx.tr, r.status),  # the codes, and their names in the person's language
             "region": r.region_code,
             "district": r.district_pcode,
+            "place": report_place(geo, ctx.tr.language, r),
+            "waste_names": waste_names(ctx.tr, r.waste_types),
             "latitude": r.latitude,
             "longitude": r.longitude,
             "address": r.address,
@@ -191,6 +197,24 @@ async def detach_reports(ctx: Ctx) -> None:
     await session.execute(
         update(ReportConfirmation).where(ReportConfirmation.user_id == uid).values(user_id=None)
     )
+
+
+async def data_lines(ctx: Ctx) -> list[str]:
+    """/mydata in words: each report on its headline's line, with its status."""
+    reports = (
+        await ctx.session.scalars(
+            select(Report).where(Report.reporter_id == ctx.user.id).order_by(Report.id)
+        )
+    ).all()
+    if not reports:
+        return []
+    geo: GeoService = ctx.service(GEO)
+    lines = [ctx._("📋 My reports ({n}):", n=len(reports))]
+    for report in reports:
+        lines.append(f"• {report_headline(ctx.tr, report, geo)}: {status_name(ctx.tr, report.status)}")
+        if report.comment:
+            lines.append("  💬 " + report.comment)
+    return lines
 
 
 async def profile_lines(ctx: Ctx) -> list[str]:

@@ -13,10 +13,11 @@ from tests.support.chat import Chat, labels, texts
 ASTANA = (51.1282, 71.4306)
 
 LANGS = [
-    # button, send, done, next, skip, bag, thanks word, astana, my reports, status new
-    ("Қазақша", "Өтінішті жіберу", "Дайын", "Келесі", "Өткізіп", "қапқа", "Рақмет", "Астана қаласы", "Менің өтініштерім", "жаңа"),
-    ("Русский", "Отправить обращение", "Готово", "Далее", "Пропустить", "мешок", "Спасибо", "город Астана", "Мои обращения", "новое"),
-    ("English", "Send the report", "Done", "Next", "Skip", "bag", "Thank you", "Astana", "My reports", "new"),
+    # button, send, photo 2 received, place question, waste question, bag, thanks word, astana,
+    # my reports, status new
+    ("Қазақша", "Өтінішті жіберу", "2-фотосурет", "Қоқыс үйіндісі қай жерде", "қандай қалдықтар", "қапқа", "Рақмет", "Астана қаласы", "Менің өтініштерім", "жаңа"),
+    ("Русский", "Отправить обращение", "Фото 2", "Где находится свалка", "Какие это отходы", "мешок", "Спасибо", "город Астана", "Мои обращения", "новое"),
+    ("English", "Send the report", "Photo 2", "Where is the dump", "What kind of waste", "bag", "Thank you", "Astana", "My reports", "new"),
 ]
 
 
@@ -26,9 +27,9 @@ async def count(app, model) -> int:
 
 
 async def report_dump(chat: Chat, *, seed: int = 1, point=ASTANA, comment: str | None = None) -> list:
+    """From the menu: Report, a photo, its location shared, then `finish`."""
     await chat.click("📸")
     await chat.photo(images.jpeg(seed))
-    await chat.click("✅")  # done
     await chat.location(*point)
     return await finish(chat, comment)
 
@@ -39,37 +40,34 @@ def number_of(reply, label: str) -> int:
 
 
 async def finish(chat: Chat, comment: str | None = None) -> list:
-    """From the waste question to the sent report: household waste, a bag, comment, send."""
-    await chat.send("1")
-    await chat.send(str(number_of(chat.last, "➡️")))  # "Next", by its number
-    await chat.send("1")  # fits in a bag
-    if comment is None:
-        await chat.send("1")  # skip
-    else:
-        await chat.send(comment)
+    """From the details screen to the sent report, typing numbers as on WhatsApp or the console:
+    the size «fits in a bag», household waste (which opens the summary), the comment typed on the
+    summary, send (the summary's first choice)."""
+    await chat.send(str(number_of(chat.last, "📏")))  # the first size: fits in a bag
+    await chat.send("1")  # household waste: the summary follows
+    if comment is not None:
+        await chat.send(comment)  # text on the summary is the comment
     return await chat.send("1")  # send
 
 
 @pytest.mark.parametrize("lang", LANGS, ids=["kk", "ru", "en"])
 async def test_whole_flow(app, lang) -> None:
-    button, send, done, nxt, skip, bag, thanks, astana, my_reports, new = lang
+    button, send, photo2, where, waste_q, bag, thanks, astana, my_reports, new = lang
     chat = Chat(app, "citizen")
     await chat.onboard(button)
-    first = await chat.click("📸")
-    assert "5" in first[-1].text
+    await chat.click("📸")
     got = await chat.photo(images.jpeg(1))
-    assert done in " ".join(labels(got[-1]))
-    await chat.photo(images.jpeg(2, orientation=6))
-    await chat.click(done)
+    assert where in got[-1].text  # the photo step ended by itself
+    second = await chat.photo(images.jpeg(2, orientation=6))  # more photos are still taken
+    assert photo2 in second[0].text and where in second[-1].text
     located = await chat.location(*ASTANA)
-    assert astana in texts(located)
-    await chat.send("1, 3")
-    waste = await chat.click(nxt)
-    assert bag in " ".join(labels(waste[-1]))
-    await chat.click(bag)
-    await chat.click(skip)
-    summary = chat.last
+    assert astana in texts(located) and waste_q in located[-1].text
+    sized = await chat.click(bag)  # the size, on the same screen
+    assert "✅" in " ".join(labels(sized[-1])) and waste_q in sized[-1].text
+    summary = await chat.send("1")  # household waste, by its number
+    summary = summary[-1]
     assert astana in summary.text and summary.photo_path and send in " ".join(labels(summary))
+    assert "2" in summary.text.split("\n")[1]  # 📸 2 photos
     sent = await chat.click(send)
     assert thanks in sent[-1].text and "TZ-000001" in sent[-1].text
 
@@ -77,25 +75,22 @@ async def test_whole_flow(app, lang) -> None:
         report = await s.scalar(select(Report))
         assert report.status == "new" and report.region_code == "KZ-71"
         assert report.district_pcode == "KZ711210"
-        assert report.waste_types == ["household", "plastic"] and report.size == "bag"
+        assert report.waste_types == ["household"] and report.size == "bag"
         assert len(report.photos) == 2 and report.history[0].new_status == "new"
         assert await s.scalar(select(func.count()).select_from(FormDraft)) == 0
     mine = await chat.click(my_reports)
-    assert "TZ-000001" in mine[-1].text and new in mine[-1].text
+    assert "TZ-000001" in mine[-1].text and new in mine[-1].text and astana in mine[-1].text
     detail = await chat.click("TZ-000001")
     assert detail[-1].photo_path and detail[-1].photo_path.startswith("photos/")
     assert (app.settings.MEDIA_DIR / detail[-1].photo_path).is_file()
     assert new in detail[-1].text
 
 
-async def test_photo_as_file_offers_its_gps(app, chat: Chat) -> None:
+async def test_photo_as_file_gives_the_location_without_asking(app, chat: Chat) -> None:
     await chat.onboard()
     await chat.click("📸")
-    await chat.photo(images.jpeg(4, gps=(43.2, 76.95)), as_document=True)
-    asked = await chat.click("Done")
-    assert "photo's location" in " ".join(labels(asked[-1]))
-    located = await chat.click("photo's location")
-    assert "Almaty, Medeu District" in texts(located)
+    details = await chat.photo(images.jpeg(4, gps=(43.2, 76.95)), as_document=True)
+    assert "Almaty, Medeu District" in details[-1].text and "What kind of waste" in details[-1].text
     async with app.sessions() as s:
         draft = await s.scalar(select(FormDraft))
         assert draft.data["source"] == "photo"
@@ -104,22 +99,46 @@ async def test_photo_as_file_offers_its_gps(app, chat: Chat) -> None:
 
     with Image.open(stored) as im:
         assert not im.getexif()  # GPS and camera data stripped
+    summary = await chat.click("Plastic")
+    assert "the photo's location" in summary[-1].text
+    # «Change the place» asks, offering the photo's location among the ways to answer.
+    asked = await chat.click("Change the place")
+    assert "Where is the dump" in asked[-1].text and "photo's location" in " ".join(labels(asked[-1]))
+    moved = await chat.location(*ASTANA)
+    assert "Please check your report" in moved[-1].text and "Astana" in moved[-1].text
 
 
-async def test_no_location_pick_region(app, chat: Chat) -> None:
+async def test_no_location_needs_a_district_and_a_landmark(app, chat: Chat) -> None:
     await chat.onboard("Русский")
     await chat.click("📸")
     await chat.photo(images.jpeg(1))
-    await chat.click("Готово")
-    hint = await chat.send("ул. Абая 10")
-    assert "не умею искать" in hint[0].text
+    kept = await chat.send("ул. Абая 10")  # no geocoder: kept as the landmark, a point still asked
+    assert "«ул. Абая 10»" in kept[-1].text and "точка на карте" in kept[-1].text
     regions = await chat.click("выбрать регион")
     assert len(regions[-1].choices) == 20 + 3  # the regions, then back, cancel and menu
-    await chat.click("Улытауская")
+    districts = await chat.click("Улытауская")
+    assert "район" in districts[-1].text.lower() or "Жезказган" in " ".join(labels(districts[-1]))
+    details = await chat.click("Жезказган")  # the landmark is known: the details follow
+    assert "Какие это отходы" in details[-1].text
     await finish(chat)
     async with app.sessions() as s:
         report = await s.scalar(select(Report))
         assert report.region_code == "KZ-62" and report.latitude is None and report.location_source == "region"
+        assert report.district_pcode and report.address == "ул. Абая 10"
+
+
+async def test_region_without_a_landmark_asks_for_one(app, chat: Chat) -> None:
+    await chat.onboard()
+    await chat.click("📸")
+    await chat.photo(images.jpeg(1))
+    await chat.click("choose the region")
+    await chat.click("Ulytau")
+    asked = await chat.click("Zhezkazgan")
+    assert "Describe in words" in asked[-1].text
+    details = await chat.send("behind the bus depot")
+    assert "What kind of waste" in details[-1].text
+    summary = await chat.send("1")
+    assert "no point on the map" in summary[-1].text and "behind the bus depot" in summary[-1].text
 
 
 class FakeGeocoder:
@@ -132,10 +151,9 @@ async def test_typed_address_when_geocoding_on(app, chat: Chat) -> None:
     await chat.onboard("Русский")
     await chat.click("📸")
     await chat.photo(images.jpeg(1))
-    await chat.click("Готово")
     assert "написать адрес" in chat.last.text
     missing = await chat.send("нигде")
-    assert "Не удалось найти" in missing[0].text
+    assert "«нигде»" in missing[-1].text and "точка на карте" in missing[-1].text
     found = await chat.send("Жезказган, ул. Алашахана 1")
     assert "Улытауская область" in texts(found)
 
@@ -147,7 +165,6 @@ async def test_location_outside_kazakhstan(app, chat: Chat, point, where) -> Non
     await chat.onboard()
     await chat.click("📸")
     await chat.photo(images.jpeg(1))
-    await chat.click("Done")
     refused = await chat.location(*point)
     assert "outside Kazakhstan" in refused[0].text and refused[-1].choices
     ok = await chat.location(*ASTANA)
@@ -171,7 +188,7 @@ async def test_bad_files(app, chat: Chat, data, words) -> None:
     await chat.photo(images.jpeg(1))
     replies = await chat.photo(data(), as_document=True)
     assert words in replies[0].text
-    assert "Photo 1 of 5" in replies[-1].text  # the first photo is kept
+    assert "Where is the dump" in replies[-1].text  # the first photo is kept, the question again
     async with app.sessions() as s:
         assert len((await s.scalar(select(FormDraft))).data["photos"]) == 1
 
@@ -179,21 +196,23 @@ async def test_bad_files(app, chat: Chat, data, words) -> None:
 async def test_text_and_sticker_instead_of_photo(app, chat: Chat) -> None:
     await chat.onboard("Қазақша")
     await chat.click("📸")
-    text = await chat.send("міне")
-    assert "фотосурет керек" in text[0].text
+    text = await chat.send("міне, көпірдің жанында")  # kept as the comment, and said so
+    assert "түсініктеме" in text[0].text and "фотосурет" in text[-1].text
     sticker = await chat.other()
     assert "фотосурет керек" in sticker[0].text
+    await chat.photo(images.jpeg(1))
+    await chat.location(*ASTANA)
+    summary = await chat.send("1")
+    assert "міне, көпірдің жанында" in summary[-1].text
 
 
 async def test_long_and_html_comment(app, chat: Chat) -> None:
     await chat.onboard()
     await chat.click("📸")
     await chat.photo(images.jpeg(1))
-    await chat.click("Done")
     await chat.location(*ASTANA)
     await chat.send("1")
-    await chat.click("Next")
-    await chat.click("bag")
+    await chat.click("comment")
     long = await chat.send("x" * 10000)
     assert "too long" in long[0].text and "500" in long[0].text
     html = "<b>big</b> pile <script>alert(1)</script>"
@@ -208,12 +227,8 @@ async def test_confirm_twice_creates_one_report(app, chat: Chat) -> None:
     await chat.onboard()
     await chat.click("📸")
     await chat.photo(images.jpeg(1))
-    await chat.click("Done")
     await chat.location(*ASTANA)
     await chat.send("1")
-    await chat.click("Next")
-    await chat.click("bag")
-    await chat.click("Skip")
     confirm = chat.last
     send_id = next(c.id for c in confirm.choices if "Send" in c.label)
     await chat.press(send_id, confirm.choice_seq)
@@ -231,7 +246,7 @@ async def test_new_report_in_the_middle_of_one(app, chat: Chat) -> None:
     asked = await chat.click("📸")
     assert "not sent yet (2 photos)" in asked[-1].text
     resumed = await chat.click("Continue")
-    assert "Photo 2 of 5" in resumed[-1].text
+    assert "Where is the dump" in resumed[-1].text
     again = await chat.send("/report")
     assert "not sent yet" in again[-1].text
     fresh = await chat.click("Discard")
@@ -248,7 +263,6 @@ async def test_duplicate_within_50_m_confirms(app) -> None:
     await second.onboard("Русский")
     await second.click("📸")
     await second.photo(images.jpeg(9))
-    await second.click("Готово")
     asked = await second.location(ASTANA[0] + 0.0003, ASTANA[1])  # about 33 m north
     assert "TZ-000001" in asked[-1].text and "33 м" in asked[-1].text and not asked[-1].photo_path
     done = await second.click("Да, та же свалка")
@@ -268,7 +282,6 @@ async def test_duplicate_by_photo_hash_and_no(app) -> None:
     await second.onboard()
     await second.click("📸")
     await second.photo(images.recompressed(images.jpeg(3)))  # the same picture, re-compressed
-    await second.click("Done")
     asked = await second.location(ASTANA[0] + 0.01, ASTANA[1])  # about 1.1 km away
     assert "TZ-000001" in asked[-1].text
     await second.click("another dump")
@@ -284,7 +297,6 @@ async def test_far_and_different_is_not_a_duplicate(app) -> None:
     await second.onboard()
     await second.click("📸")
     await second.photo(images.jpeg(2))
-    await second.click("Done")
     asked = await second.location(ASTANA[0] + 0.001, ASTANA[1])  # about 111 m
     assert "What kind of waste" in asked[-1].text
 
@@ -322,7 +334,7 @@ async def test_mydata_forget_and_profile(app, chat: Chat) -> None:
 async def test_photo_at_the_menu_starts_a_report(app, chat: Chat) -> None:
     await chat.onboard("English")
     replies = await chat.photo(images.jpeg())
-    assert [r.text.split(".")[0] for r in replies] == ["Photo 1 of 5 received"]
+    assert len(replies) == 1 and "Where is the dump" in replies[0].text  # the photo step is over
     async with app.sessions() as s:
         draft = await s.scalar(select(FormDraft))
         assert len(draft.data["photos"]) == 1
