@@ -321,7 +321,10 @@ async def test_mydata_forget_and_profile(app, chat: Chat) -> None:
     profile = await chat.click("My profile")
     assert "Reports sent: 1" in profile[-1].text
     data = await chat.send("/mydata")
-    assert b"TZ-000001" in data[0].document.data
+    # First in words: the report named by its place, waste and status; then the JSON file.
+    assert "TZ-000001 · Esil District, Astana · Household waste" in data[0].text and "new" in data[0].text
+    assert data[0].document is None and b"TZ-000001" in data[1].document.data
+    assert "Household waste".encode() in data[1].document.data
     await chat.send("/forget")
     await chat.click("Yes, delete")
     async with app.sessions() as s:

@@ -1,5 +1,6 @@
-"""The report as a form: «Back» and «Cancel» on every question, «Edit» on the summary, and a report
-that goes on where it was after the bot restarts, in kk, ru and en."""
+"""The report as a form: «Back» and «Cancel» on every question, «Change» for each part on the
+summary, a location or photo taken at any step, and a report that goes on where it was after the
+bot restarts, in kk, ru and en."""
 
 from __future__ import annotations
 
@@ -21,9 +22,6 @@ class Lang:
     button: str
     back: str
     cancel: str
-    done: str
-    next: str
-    skip: str
     send: str
     discarded: str
     where: str  # the location question
@@ -31,38 +29,39 @@ class Lang:
     regions: str  # the region list's question
     ulytau: str
     astana: str
-    waste: str  # the waste question
+    waste: str  # the details question (waste and size)
     plastic: str
     truck: str
-    size: str  # the size question
     comment: str  # the comment question
     check: str  # the summary
     edit_location: str
     edit_waste: str
+    edit_comment: str
     not_sent: str  # the "continue it?" question
     resume: str
+    photo: str  # the photo question
 
 
 KK = Lang(
-    "Қазақша", "Артқа", "Бас тарту", "Дайын", "Келесі", "Өткізіп", "Өтінішті жіберу", "Өтініш өшірілді",
-    "қай жерде", "өңірді таңдаймын", "өңірді таңдаңыз", "Ұлытау облысы", "Астана қаласы",
-    "қандай қалдықтар", "Пластик", "Жүк көлігі", "қаншалықты үлкен", "түсініктеме қосыңыз",
-    "Өтінішіңізді тексеріңіз", "Орналасқан жерін өзгерту", "Қалдық түрлерін өзгерту",
-    "әлі жіберілмеген өтініш", "Жалғастыру",
+    "Қазақша", "Артқа", "Бас тарту", "Өтінішті жіберу", "Өтініш өшірілді",
+    "қай жерде", "өңір мен ауданды", "өңірді таңдаңыз", "Ұлытау облысы", "Астана қаласы",
+    "қандай қалдықтар", "Пластик", "Жүк көлігі", "түсініктеме жазыңыз",
+    "Өтінішіңізді тексеріңіз", "Орнын өзгерту", "Қалдық түрін", "Түсініктеме қосу",
+    "әлі жіберілмеген өтініш", "Жалғастыру", "фотосуретін жіберіңіз",
 )
 RU = Lang(
-    "Русский", "Назад", "Отменить", "Готово", "Далее", "Пропустить", "Отправить обращение", "Обращение удалено",
+    "Русский", "Назад", "Отменить", "Отправить обращение", "Обращение удалено",
     "Где находится свалка", "выбрать регион", "Выберите регион", "Улытауская область", "город Астана",
-    "Какие это отходы", "Пластик", "грузовик", "Насколько велика", "Добавьте комментарий",
-    "Проверьте ваше обращение", "Изменить местоположение", "Изменить виды отходов",
-    "неотправленное обращение", "Продолжить",
+    "Какие это отходы", "Пластик", "грузовик", "Напишите комментарий",
+    "Проверьте ваше обращение", "Изменить место", "Изменить вид отходов", "Добавить или изменить комментарий",
+    "неотправленное обращение", "Продолжить", "Отправьте фото",
 )
 EN = Lang(
-    "English", "Back", "Cancel", "Done", "Next", "Skip", "Send the report", "The report is discarded",
+    "English", "Back", "Cancel", "Send the report", "The report is discarded",
     "Where is the dump", "choose the region", "Choose the region (or city)", "Ulytau Region", "Astana",
-    "What kind of waste", "Plastic", "truck", "How big", "Add a comment",
-    "Please check your report", "Edit the location", "Edit the waste types",
-    "not sent yet", "Continue",
+    "What kind of waste", "Plastic", "truck", "Type a comment",
+    "Please check your report", "Change the place", "Change the waste type", "Add or change the comment",
+    "not sent yet", "Continue", "Send a photo",
 )
 LANGUAGES = pytest.mark.parametrize("lang", [KK, RU, EN], ids=["kk", "ru", "en"])
 
@@ -77,16 +76,13 @@ async def to_waste(chat: Chat, lang: Lang) -> None:
     await chat.onboard(lang.button)
     await chat.click("📸")
     await chat.photo(images.jpeg(1))
-    await chat.click(lang.done)
     await chat.location(*ASTANA)
 
 
 async def to_summary(chat: Chat, lang: Lang) -> None:
     await to_waste(chat, lang)
-    await chat.send("1")  # household waste
-    await chat.click(lang.next)
     await chat.click(lang.truck)
-    await chat.click(lang.skip)
+    await chat.send("1")  # household waste
     assert lang.check in chat.last.text
 
 
@@ -99,20 +95,18 @@ async def test_back_asks_the_previous_question_again(app, chat: Chat, lang: Lang
     assert lang.where in back[-1].text
     assert "region" not in await draft(app)
     await chat.location(*ASTANA)
-    await chat.send("1, 3")
-    await chat.click(lang.next)
-    assert lang.size in chat.last.text
+    await chat.click(lang.truck)
+    summary = await chat.click(lang.plastic)
+    assert lang.check in summary[-1].text
+    # Back from the summary is the details screen (the comment, asked only on request, is passed over).
     again = await chat.click(lang.back)
     assert lang.waste in again[-1].text and "✅" not in " ".join(labels(again[-1]))  # cleared
-    assert "waste" not in await draft(app) and "picked_waste" not in await draft(app)
-    await chat.send("3")
-    await chat.click(lang.next)
-    await chat.click(lang.truck)
-    await chat.click(lang.skip)
+    assert "waste" not in await draft(app) and "size" not in await draft(app)
+    await chat.send("3")  # plastic, by its number
     await chat.click(lang.send)
     async with app.sessions() as s:
         report = await s.scalar(select(Report))
-        assert report.waste_types == ["plastic"] and report.size == "truck"
+        assert report.waste_types == ["plastic"] and report.size is None
 
 
 @LANGUAGES
@@ -126,7 +120,7 @@ async def test_back_from_the_region_list_is_the_location_question(app, chat: Cha
     assert len((await draft(app))["photos"]) == 1  # the photos are kept: only the list is undone
 
 
-async def test_back_on_photos_drops_them_and_the_first_question_has_none(app, chat: Chat) -> None:
+async def test_back_on_the_location_drops_the_photos_and_the_first_question_has_none(app, chat: Chat) -> None:
     await chat.onboard()
     first = await chat.click("📸")
     assert "Back" not in " ".join(labels(first[-1])) and "Cancel" in " ".join(labels(first[-1]))
@@ -140,41 +134,82 @@ async def test_back_on_photos_drops_them_and_the_first_question_has_none(app, ch
 @LANGUAGES
 async def test_cancel_drops_the_draft_and_shows_the_menu(app, chat: Chat, lang: Lang) -> None:
     await to_waste(chat, lang)
-    await chat.send("1")
-    await chat.click(lang.next)
     cancelled = await chat.click(lang.cancel)
     assert lang.discarded in cancelled[-1].text and "📸" in " ".join(labels(cancelled[-1]))
     assert await count(app, FormDraft) == 0
     fresh = await chat.click("📸")
     assert lang.not_sent not in fresh[-1].text  # nothing left to continue
     await chat.photo(images.jpeg(5))
-    await chat.click(lang.done)
     await chat.location(*ASTANA)
     await chat.send("1")
-    await chat.click(lang.next)
-    await chat.click(lang.truck)
-    await chat.click(lang.skip)
     summary_cancel = await chat.click(lang.cancel)  # on the summary too
     assert lang.discarded in summary_cancel[-1].text
     assert await count(app, FormDraft) == 0 and await count(app, Report) == 0
 
 
 @LANGUAGES
-async def test_edit_the_location_from_the_summary(app, chat: Chat, lang: Lang) -> None:
+async def test_change_the_place_from_the_summary(app, chat: Chat, lang: Lang) -> None:
     await to_summary(chat, lang)
     assert lang.astana in chat.last.text
     asked = await chat.click(lang.edit_location)
     assert lang.where in asked[-1].text
     await chat.click(lang.pick_region)
-    summary = await chat.click(lang.ulytau)
+    districts = await chat.click(lang.ulytau)
+    await chat.press(districts[-1].choices[0].id, districts[-1].choice_seq)  # the first district
+    summary = await chat.send("Satpayev road, km 3")  # the landmark in words
     # Straight back to the summary: the waste, size and comment are kept.
     assert lang.check in summary[-1].text and lang.ulytau in summary[-1].text
-    assert lang.astana not in summary[-1].text
+    assert lang.astana not in summary[-1].text and "Satpayev road, km 3" in summary[-1].text
     await chat.click(lang.send)
     async with app.sessions() as s:
         report = await s.scalar(select(Report))
         assert (report.region_code, report.latitude, report.location_source) == ("KZ-62", None, "region")
+        assert report.district_pcode and report.address == "Satpayev road, km 3"
         assert report.waste_types == ["household"] and report.size == "truck"
+
+
+@LANGUAGES
+async def test_a_location_sent_on_the_summary_replaces_the_place(app, chat: Chat, lang: Lang) -> None:
+    await chat.onboard(lang.button)
+    await chat.click("📸")
+    await chat.photo(images.jpeg(4, gps=(43.2, 76.95)), as_document=True)  # Almaty, from the photo
+    summary = await chat.click(lang.plastic)
+    assert lang.astana not in summary[-1].text
+    moved = await chat.location(*ASTANA)  # the citizen sees the place is wrong and sends the right one
+    assert lang.check in moved[-1].text and lang.astana in moved[-1].text
+    more = await chat.photo(images.jpeg(6))  # and one more photo, on the summary
+    assert lang.check in more[-1].text and "2" in more[-1].text.split("\n")[1]
+    await chat.click(lang.send)
+    async with app.sessions() as s:
+        report = await s.scalar(select(Report))
+        assert (report.region_code, report.district_pcode, report.location_source) == ("KZ-71", "KZ711210", "shared")
+        assert len(report.photos) == 2 and report.waste_types == ["plastic"]
+
+
+@LANGUAGES
+async def test_a_location_before_the_photo_is_kept(app, chat: Chat, lang: Lang) -> None:
+    await chat.onboard(lang.button)
+    await chat.click("📸")
+    kept = await chat.location(*ASTANA)
+    assert lang.astana in kept[0].text and lang.photo in kept[-1].text
+    details = await chat.photo(images.jpeg(7))  # the place is known: not asked again
+    assert lang.waste in details[-1].text and lang.astana in details[-1].text
+
+
+@LANGUAGES
+async def test_the_comment_is_offered_on_the_summary(app, chat: Chat, lang: Lang) -> None:
+    await to_summary(chat, lang)
+    asked = await chat.click(lang.edit_comment)
+    assert lang.comment in asked[-1].text
+    summary = await chat.send("near the bus stop")
+    assert lang.check in summary[-1].text and "near the bus stop" in summary[-1].text
+    again = await chat.click(lang.edit_comment)
+    assert "near the bus stop" in again[-1].text  # the comment so far is shown, not dropped
+    back = await chat.click(lang.back)
+    assert lang.check in back[-1].text and "near the bus stop" in back[-1].text
+    await chat.click(lang.send)
+    async with app.sessions() as s:
+        assert (await s.scalar(select(Report))).comment == "near the bus stop"
 
 
 async def test_an_edited_location_is_checked_for_duplicates_again(app) -> None:
@@ -182,29 +217,23 @@ async def test_an_edited_location_is_checked_for_duplicates_again(app) -> None:
     await first.onboard()
     await first.click("📸")
     await first.photo(images.jpeg(7))
-    await first.click("Done")
     await first.location(ASTANA[0] + 0.05, ASTANA[1])
     await first.send("1")
-    await first.click("Next")
-    await first.click("bag")
-    await first.click("Skip")
     await first.click("Send the report")
     second = Chat(app, "second")
     await to_summary(second, EN)  # at ASTANA: 5.5 km from the first report, a different photo
-    await second.click(EN.edit_location)
-    asked = await second.location(ASTANA[0] + 0.05, ASTANA[1] + 0.0001)
+    asked = await second.location(ASTANA[0] + 0.05, ASTANA[1] + 0.0001)  # sent on the summary
     assert "TZ-000001" in asked[-1].text and "Is it the same dump?" in asked[-1].text
     summary = await second.click("another dump")
     assert EN.check in summary[-1].text
 
 
 @LANGUAGES
-async def test_edit_the_waste_types_from_the_summary(app, chat: Chat, lang: Lang) -> None:
+async def test_change_the_waste_type_from_the_summary(app, chat: Chat, lang: Lang) -> None:
     await to_summary(chat, lang)
     asked = await chat.click(lang.edit_waste)
     assert lang.waste in asked[-1].text and "✅" not in " ".join(labels(asked[-1]))
-    await chat.click(lang.plastic)
-    summary = await chat.click(lang.next)
+    summary = await chat.click(lang.plastic)
     assert lang.check in summary[-1].text and lang.plastic in summary[-1].text
     await chat.click(lang.send)
     async with app.sessions() as s:
@@ -215,23 +244,21 @@ async def test_edit_the_waste_types_from_the_summary(app, chat: Chat, lang: Lang
 async def test_a_report_goes_on_after_a_restart(app, settings, clock, lang: Lang) -> None:
     chat = Chat(app, "aigerim")
     await to_waste(chat, lang)
-    await chat.send("3")
-    await chat.click(lang.next)
-    assert lang.size in chat.last.text
+    await chat.click(lang.truck)
+    assert lang.waste in chat.last.text
     await app.close()
 
     restarted = await create_app(settings, run_migrations=False, clock=clock)
     restarted.add_channel(CollectingChannel("console"))
     try:
         again = Chat(restarted, "aigerim")
-        answered = await again.send("3")  # the third size, typed: the question asked before the restart
-        assert lang.comment in answered[-1].text
+        answered = await again.send("3")  # plastic, typed: the question asked before the restart
+        assert lang.check in answered[-1].text
         await again.send("/menu")
         offered = await again.click("📸")
         assert lang.not_sent in offered[-1].text
         resumed = await again.click(lang.resume)
-        assert lang.comment in resumed[-1].text  # the first question still unanswered
-        await again.click(lang.skip)
+        assert lang.check in resumed[-1].text  # nothing is missing: the summary
         sent = await again.click(lang.send)
         assert "TZ-000001" in texts(sent)
         async with restarted.sessions() as s:
