@@ -22,14 +22,15 @@ MAX_COMMENT = 500
 
 
 async def _ask_photo(ctx: Ctx, data: Answers) -> Question:
-    lines = [
+    lines = []
+    if data.get("comment"):  # text sent instead of the photo: said to be kept, before asking again
+        lines.append(ctx._("💬 Your comment is kept: «{comment}».", comment=data["comment"]))
+    lines.append(
         ctx._(
             "📸 Send a photo of the dump. Tip: a photo sent as a file keeps its location, "
             "so I will not need to ask where the dump is."
         )
-    ]
-    if data.get("comment"):
-        lines.append(ctx._("💬 Your comment is kept: «{comment}».", comment=data["comment"]))
+    )
     return Question("\n".join(lines))
 
 
@@ -39,7 +40,6 @@ async def _parse_photo(ctx: Ctx, data: Answers) -> Answers | str:
         comment = _joined(data.get("comment"), ctx.text)
         if comment is None:
             return ctx._("The comment is too long: at most {max} characters, please shorten it.", max=MAX_COMMENT)
-        ctx.reply(ctx._("💬 I kept your text as the comment of the report. Now I need a photo of the dump."))
         return {"comment": comment}
     return ctx._("I need a photo here: send a picture of the dump.")
 
