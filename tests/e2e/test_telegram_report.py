@@ -55,15 +55,12 @@ async def test_report_a_dump_over_telegram(emulator, bot, db, monkeypatch: pytes
     await user.press("📸")
     await user.expect("Menu")
     photo = images.jpeg(1)
-    await emulator.user_sends_photo(CHAT, photo)
-    await user.press("Done")
-    await user.expect("Menu")
+    await emulator.user_sends_photo(CHAT, photo)  # the photo step ends by itself
+    await user.expect("choose the region")
     await emulator.user_sends(CHAT, location={"latitude": 51.1282, "longitude": 71.4306})
-    await user.expect("Household waste")
-    await emulator.user_sends_text(CHAT, "1")  # household waste, by its number
-    await user.press("Next")
-    await user.press("bag")
-    await user.press("Skip")
+    await user.press("bag")  # the size, on the same screen as the kinds of waste
+    await user.expect("✅ Fits in a bag")
+    await emulator.user_sends_text(CHAT, "1")  # household waste, by its number: the summary
     summary = await user.expect("Send the report")
     assert summary.method == "sendPhoto" and "Astana" in summary.caption and summary.file
     await emulator.user_presses(CHAT, summary, "Send the report")

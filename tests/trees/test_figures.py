@@ -62,7 +62,8 @@ async def test_profile_mydata_and_forget(app, chat: Chat) -> None:
     assert "Trees alive at the latest check-in: 9 of 14" in profile[-1].text
 
     mine = await chat.send("/mydata")
-    data = json.loads(mine[0].document.data)
+    assert "Trees planted: 19" in mine[0].text  # in words first
+    data = json.loads(mine[1].document.data)
     trees = data["trees"]
     assert trees["certificate_name"] == "Alice Brown" and len(trees["plantings"]) == 3
     assert [c["alive"] for c in trees["plantings"][0]["captures"]] == [6, 8]

@@ -16,8 +16,9 @@ async def test_hi_language_consent_menu_profile(whatsapp, user: WhatsAppUser, cl
     assert len(greeting) == 1
     message = greeting[0]
     assert message.from_ == BOT_NUMBER and message.to == "whatsapp:+77011234567"
-    # WhatsApp sends no language: the greeting is in the default language and asks for one.
-    assert "Выберите язык / Тілді таңдаңыз / Choose your language" in message.body
+    # WhatsApp sends no language: the greeting is in Kazakh, Russian and English, and asks for one.
+    assert "Тілді таңдаңыз / Выберите язык / Choose your language" in message.body
+    assert message.body.index("Сәлеметсіз бе") < message.body.index("Здравствуйте") < message.body.index("Hello")
     assert message.body.endswith("1. Қазақша\n2. Русский\n3. English")
     assert message.status_callback == f"{whatsapp.base_url}/whatsapp/status"
 
@@ -37,9 +38,10 @@ async def test_hi_language_consent_menu_profile(whatsapp, user: WhatsAppUser, cl
     assert "Account: WhatsApp +77011234567" in text
     assert "3. ⬅️ Menu" in profile[-1].body
 
-    data = await user.send("1")  # download my data: a document served to Twilio as a media URL
-    document = data[0]
-    assert document.body == "Here is everything I keep about you."
+    data = await user.send("1")  # download my data: in words, then a document served as a media URL
+    assert data[0].body.startswith("Here is everything I keep about you:\nName: Aigerim")
+    document = data[1]
+    assert document.body == "The complete copy of your data is in this file."
     assert len(document.media_urls) == 1
     async with whatsapp.http.get(document.media_urls[0]) as response:
         assert response.status == 200

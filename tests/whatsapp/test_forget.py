@@ -47,16 +47,14 @@ async def test_forget_leaves_nothing_of_the_person(whatsapp, twilio) -> None:
     await user.send("I agree")
     await user.send("Report a dump")
     await user.photo(twilio.add_media("ME1", photo_with_comment()))
-    await user.send("1")  # done with photos
     await user.location(51.1282, 71.4304, label="Expo", address="Mangilik El Ave 55")
-    await user.send("1")  # household waste
-    next_line = next(line for line in user.last.body.splitlines() if "➡️" in line)
-    await user.send(next_line.split(".")[0])
-    await user.send("1")  # fits in a bag
-    await user.send(COMMENT)
+    await user.send("10")  # fits in a bag (after the nine kinds of waste)
+    await user.send("1")  # household waste: the summary
+    await user.send(COMMENT)  # text on the summary is the comment
     await user.send("1")  # send
     my_data = await user.send("/mydata")
-    data_url = my_data[0].media_urls[0]
+    assert COMMENT in my_data[0].body  # the summary in words first, then the file
+    data_url = my_data[1].media_urls[0]
 
     before = await dump_everything(whatsapp)
     assert NUMBER.lstrip("+") in before and NAME in before and COMMENT in before  # the test can see them
