@@ -119,13 +119,19 @@ async def test_other_shows_the_moderators_words(app, chat: Chat) -> None:
     assert "Причина, указанная модераторами: Это стройплощадка" in reply.text and not reply.choices
 
 
-async def test_the_same_photo_at_the_same_spot_is_said_plainly(app) -> None:
+async def _after_a_report(app) -> Chat:
+    """Someone reported a dump at ASTANA (photo seed 5); a second citizen starts a report."""
     first = Chat(app, "first")
     await first.onboard()
     await report_dump(first, seed=5)
     second = Chat(app, "second")
     await second.onboard()
     await second.click("📸")
+    return second
+
+
+async def test_the_same_photo_at_the_same_spot_is_said_plainly(app) -> None:
+    second = await _after_a_report(app)
     await second.photo(images.recompressed(images.jpeg(5)))
     asked = await second.location(*ASTANA)  # the identical point
     text = asked[-1].text
@@ -136,12 +142,7 @@ async def test_the_same_photo_at_the_same_spot_is_said_plainly(app) -> None:
 
 
 async def test_a_near_point_shows_its_distance(app) -> None:
-    first = Chat(app, "first")
-    await first.onboard()
-    await report_dump(first, seed=5)
-    second = Chat(app, "second")
-    await second.onboard()
-    await second.click("📸")
+    second = await _after_a_report(app)
     await second.photo(images.jpeg(8))
     asked = await second.location(ASTANA[0] + 0.0003, ASTANA[1])
     assert "33 m from your point" in asked[-1].text and "Is it the same dump?" in asked[-1].text
