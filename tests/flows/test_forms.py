@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 import handlers
 from handlers.context import Ctx
-from handlers.forms import ENDED, SKIP, Answers, Ended, Field, Form, FormPress, Question
+from handlers.forms import ENDED, SKIP, Answers, Ended, Field, Form, FormPress, Question, optional_text
 from handlers.router import Router
 from handlers.types import Choice
 from storage.forms import FormDraft
@@ -240,3 +240,74 @@ async def test_the_report_form_uses_one_draft_row(app, chat: Chat) -> None:
     async with app.sessions() as s:
         assert await s.scalar(select(func.count()).select_from(FormDraft)) == 1
         assert (await s.scalar(select(FormDraft))).form == "report"
+
+
+# --- a field asked only on request, and input taken at any step --------------------------------
+async def ask_note(ctx: Ctx, data: Answers) -> Question:
+    return Question(f"Note? (now: {data.get('note')})")
+
+
+async def take_location(ctx: Ctx, data: Answers) -> Answers | str | None:
+    """Like the report's photos and locations: a location is taken at any question."""
+    if ctx.incoming.location is None:
+        return None
+    if ctx.incoming.location.latitude > 90:
+        return "That is not a place."
+    return {**data, "where": [ctx.incoming.location.latitude, ctx.incoming.location.longitude]}
+
+
+async def note_summary(ctx: Ctx, data: Answers) -> Question:
+    return Question(f"Summary: {data['name']}, note {data.get('note')}, at {data.get('where')}")
+
+
+NOTE = Field(
+    "note", ask_note, optional_text("note", 100, "Type a note.", "Too long."), on_request=True, edit_label="Edit the note"
+)
+NOTED = Form(
+    "noted",
+    (Field("name", ask_name, parse_name), NOTE),
+    summary=note_summary,
+    submit=submit,
+    confirm_label="Create",
+    discarded="Discarded.",
+    anywhere=take_location,
+)
+
+
+@pytest.fixture
+def noted(app) -> Chat:
+    CREATED.clear()
+    NOTED.register(app.engine.router)
+    app.engine.router.command("noted")(NOTED.open)
+    return Chat(app, "tester")
+
+
+async def test_an_on_request_field_is_asked_only_from_the_summary(app, noted: Chat) -> None:
+    await noted.onboard()
+    await noted.send("/noted")
+    shown = await noted.send("Tulip")  # the note is not asked on the way
+    assert shown[-1].text == "Summary: Tulip, note None, at None"
+    asked = await noted.click("Edit the note")
+    assert asked[-1].text == "Note? (now: None)"
+    shown = await noted.send("by the gate")
+    assert shown[-1].text == "Summary: Tulip, note by the gate, at None"
+    again = await noted.click("Edit the note")
+    assert again[-1].text == "Note? (now: by the gate)"  # kept while it is asked again
+    back = await noted.click("Back")
+    assert back[-1].text == "Summary: Tulip, note by the gate, at None"
+    name = await noted.click("Back")  # Back from the summary passes the on-request field
+    assert name[-1].text == "Name?"
+
+
+async def test_input_taken_at_any_step(app, noted: Chat) -> None:
+    await noted.onboard()
+    await noted.send("/noted")
+    early = await noted.location(51.1, 71.4)  # before the question it would answer
+    assert early[-1].text == "Name?"
+    refused = await noted.location(99.0, 0.0)
+    assert refused[0].text == "That is not a place." and refused[-1].text == "Name?"
+    await noted.send("Tulip")
+    moved = await noted.location(43.2, 76.9)  # on the summary: replaces, and the summary again
+    assert moved[-1].text == "Summary: Tulip, note None, at [43.2, 76.9]"
+    await noted.click("Create")
+    assert CREATED == [{"name": "Tulip", "where": [43.2, 76.9]}]
