@@ -11,8 +11,9 @@ menu does not lose it; "Report a dump" then offers to continue it or start over.
 draft in the same transaction that creates the report, so a second press creates nothing.
 
 This module declares the form, registers the flow, and holds its entry and its last answer; each
-field lives in its own module: photos, location, duplicates, details (waste types, size, comment);
-send has the summary, sending and the daily limit.
+field lives in its own module: photos, location, duplicates, details (waste type, size, comment);
+send has the summary, sending and the daily limit; again has a rejection as its reporter reads it
+and «Send again».
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from handlers.services import GeoService
 from handlers.types import Choice, Reply
 from storage.reports import Report, ReportStatus
 
+# glossary: send again = қайта жіберу / отправить снова / send again
 # Reason codes shared with moderation. "not_dump" keeps the spelling moderation used before.
 RETRYABLE = ("cannot_locate", "photo_unclear")
 REASON_TEXTS = {

@@ -21,6 +21,8 @@ from handlers.services import GEO, GEOCODER, GeoService
 from handlers.types import Choice, Kind
 from storage.reports import LocationSource
 
+# glossary: landmark (words that find a place without a map point) = бағдар / ориентир / landmark
+# glossary: point on the map = картадағы нүкте / точка на карте / point on the map
 MAX_LANDMARK = 300
 POINT_KEYS = ("region", "district", "lat", "lon", "source")
 
