@@ -19,7 +19,7 @@ FLOW_MODULES = (
     "handlers.reports.followup",
     "handlers.events",
     "handlers.trees",
-    "handlers.quiz.daily",
+    "handlers.quiz",
     "handlers.coming_soon",
 )
 

@@ -10,7 +10,7 @@ import storage.base  # noqa: F401  (UTCDateTime)
 
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
