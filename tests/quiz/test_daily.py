@@ -17,8 +17,9 @@ from handlers.quiz import bank
 from handlers.quiz.stats import quiz_record
 from storage.models import OutboxMessage, OutboxStatus
 from storage.quiz import QuizAnswer, QuizQuestionMemory, QuizRound, QuizSubscription
-from tests.quiz.test_daily_screens import subscribe, user_id
+from tests.quiz.test_daily_screens import subscribe
 from tests.support.chat import Chat, labels, texts
+from tests.trees.support import user_id
 
 JOB = "daily_question"
 

@@ -12,16 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.quiz.daily import DailyHour, DailyStop
-from storage.models import Identity
 from storage.quiz import QuizSubscription
 from tests.support.chat import Chat, labels, texts
+from tests.trees.support import user_id
 
 TODAY, TOMORROW = date(2026, 6, 1), date(2026, 6, 2)
-
-
-async def user_id(app, external_id: str) -> int:
-    async with app.sessions() as s:
-        return await s.scalar(select(Identity.user_id).where(Identity.external_id == external_id))
 
 
 async def subscription(app, external_id: str) -> QuizSubscription | None:
