@@ -17,7 +17,7 @@ async def test_a_full_round(app, language: str) -> None:
     chat = Chat(app, f"player-{language}")
     await chat.onboard(button)
     home = await chat.click(quiz)
-    assert len(labels(home[-1])) == 3  # Play, My quiz results, Menu
+    assert len(labels(home[-1])) == 4  # Play, My quiz results, Daily question, Menu
     topics = await chat.click(play)
     assert len(labels(topics[-1])) == len(bank.topics()) + 2  # every topic, mixed, Menu
     await chat.click(topic)
