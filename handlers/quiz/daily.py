@@ -15,8 +15,9 @@ from typing import Any, Literal
 
 from handlers.buttons import button
 from handlers.context import Ctx
-from handlers.i18n import KZ_TZ, N_, Translator
+from handlers.i18n import KZ_TZ, Translator
 from handlers.quiz.bank import LEVELS
+from handlers.quiz.play import LEVEL_LABELS
 from handlers.router import Router
 from handlers.start import show_menu
 from handlers.types import Choice, Kind
@@ -24,7 +25,6 @@ from storage.quiz import QuizSubscription, subscribe, subscription_of
 
 # glossary: daily question = күннің сұрағы / вопрос дня / daily question
 COMMON_HOURS = (7, 8, 9, 12, 18, 20)
-LEVEL_LABELS = {"school": N_("🎒 School level"), "adult": N_("🧑 Adult level")}
 _HOUR = re.compile(r"^([+-]?\d{1,3})(?:[:.](\d{2}))?$")
 
 
