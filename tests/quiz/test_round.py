@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.channels.whatsapp.render import reply_text
+from bot.i18n import translators
 from handlers.quiz import bank
+from handlers.quiz.rounds import question_reply
+from storage.quiz import QuizRound
 from tests.quiz.support import LANGS, answer_all, answers_of, memory_of, question_of, rounds_of, start_round, user_id
 from tests.support.chat import Chat, labels, texts
 
@@ -102,3 +106,16 @@ async def test_results_and_profile(app, clock) -> None:
     await chat.click("Menu")
     profile = texts(await chat.click("My profile"))
     assert "Quiz rounds played: 1" in profile and "Quiz streak: 1 day in a row" in profile
+
+
+def test_whatsapp_shows_a_question_as_a_numbered_list() -> None:
+    question = bank.questions("water", "adult")[0]
+    round = QuizRound(id=12, question_ids=[question.id, "x", "y"], position=0)
+    for language in ("kk", "ru", "en"):
+        reply = question_reply(translators()[language], round, question, language)
+        text = question.text(language)
+        body = reply_text(reply)
+        assert body.startswith("❓") and text.question in body
+        assert all(f"{n}. {option}" in body for n, option in enumerate(text.options, 1))
+        assert reply.quiz is not None and reply.quiz.option_ids[1] == "qz:12:0:1"
+        assert reply.quiz.question.endswith(text.question) and "1" in reply.quiz.question.split(text.question)[0]
