@@ -15,11 +15,15 @@ from jobs import JOBS
 async def test_every_job_is_scheduled(app) -> None:
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"handover", "escalation", "still_there", "digest", "retention", "trees", "event_reminders"}
+    assert set(jobs) == {
+        "handover", "escalation", "still_there", "digest", "retention", "trees", "event_reminders", "daily_question"
+    }
     handover = jobs["handover"].trigger
     assert isinstance(handover, IntervalTrigger)
     assert handover.interval.total_seconds() == app.settings.HANDOVER_EVERY_MINUTES * 60
     assert isinstance(jobs["digest"].trigger, CronTrigger)
+    daily = jobs["daily_question"].trigger  # on the hour: Kazakhstan's hours start with UTC's
+    assert isinstance(daily, CronTrigger) and str(daily.fields[6]) == "0" and str(daily.fields[5]) == "*"
     assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
 
 
@@ -28,6 +32,8 @@ def test_jobs_run_help_lists_every_job(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit):
         parser.parse_args(["jobs", "run", "--help"])
     shown = capsys.readouterr().out
-    assert [job.name for job in JOBS] == ["handover", "escalation", "still_there", "digest", "retention", "trees", "event_reminders"]
+    assert [job.name for job in JOBS] == [
+        "handover", "escalation", "still_there", "digest", "retention", "trees", "event_reminders", "daily_question"
+    ]
     for job in JOBS:
         assert f"{job.name}: {job.help}" in shown

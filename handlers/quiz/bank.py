@@ -121,7 +121,11 @@ class Bank:
         )
 
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions() if q.id == question_id), None)
+        return self._by_id.get(question_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions()}
 
 
 class BankError(ValueError):
@@ -290,7 +294,7 @@ def _read_text(raw: Any, lang: str, where: str, problems: list[str]) -> Text | N
 
 def _check_limits(text: Text, where: str, problems: list[str]) -> None:
     def over(value: str, limit: int, what: str) -> None:
-        size = _telegram_length(value)
+        size = telegram_length(value)
         if size > limit:
             problems.append(f"{where}: {what} is {size} characters, a Telegram quiz allows {limit}")
 
@@ -302,7 +306,7 @@ def _check_limits(text: Text, where: str, problems: list[str]) -> None:
         problems.append(f"{where}: explanation has more than {EXPLANATION_LINE_FEEDS} line feeds")
 
 
-def _telegram_length(value: str) -> int:
+def telegram_length(value: str) -> int:
     return len(value.encode("utf-16-le")) // 2
 
 
