@@ -154,7 +154,7 @@ async def test_mydata_and_forget(app, chat: Chat) -> None:
     await chat.onboard()
     await subscribe(chat, "18", "Adult")
     mine = await chat.send("/mydata")
-    data = json.loads(mine[0].document.data)
+    data = json.loads(next(r.document for r in mine if r.document).data)
     assert data["quiz_daily"]["hour_kazakhstan_time"] == 18 and data["quiz_daily"]["level"] == "adult"
     assert data["quiz_daily"]["active"] is True
     await chat.send("/forget")
