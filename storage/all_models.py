@@ -7,3 +7,4 @@ import storage.events  # noqa: F401
 import storage.forms  # noqa: F401
 import storage.limits  # noqa: F401
 import storage.trees  # noqa: F401
+import storage.quiz  # noqa: F401

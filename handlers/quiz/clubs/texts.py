@@ -1,0 +1,45 @@
+"""How clubs, members and club rounds are written, in the reader's language."""
+
+from __future__ import annotations
+
+from handlers.i18n import N_, Translator
+from handlers.places import area_name
+from handlers.quiz import bank
+from handlers.services import GeoService
+from storage.models import User
+from storage.quiz import QuizClub, QuizClubMember, QuizClubRound
+
+KIND = "club_round"  # Reply.kind of the notice of a new club round (a WhatsApp template)
+
+LEVELS = {"school": N_("🏫 School level"), "adult": N_("🎓 Adult level")}
+
+
+def topic_title(tr: Translator, topic: str | None) -> str:
+    if topic is None:
+        return tr._("🔀 Mixed topics")
+    found = next((t for t in bank.topics() if t.id == topic), None)
+    return found.title[tr.language] if found else topic
+
+
+def round_title(tr: Translator, club_round: QuizClubRound) -> str:
+    """«Water, school level, until 3 Jun 2026, 23:59»."""
+    return tr._(
+        "{topic} · {level} · until {deadline}",
+        topic=topic_title(tr, club_round.topic),
+        level=tr._(LEVELS.get(club_round.level, club_round.level)),
+        deadline=tr.datetime(club_round.deadline),
+    )
+
+
+def club_lines(tr: Translator, geo: GeoService, club: QuizClub) -> list[str]:
+    return [
+        tr._("👥 Club «{name}»", name=club.name),
+        tr._("🏫 {institution}, {region}", institution=club.institution, region=area_name(geo, tr.language, club.region_code, None)),
+    ]
+
+
+def member_name(tr: Translator, member: QuizClubMember, user: User | None) -> str:
+    """The member's name when they agreed to show it, else «Member 3» by their place in the club."""
+    if member.show_name and user is not None and user.display_name:
+        return user.display_name
+    return tr._("Member {number}", number=member.number)
