@@ -19,6 +19,7 @@ FLOW_MODULES = (
     "handlers.reports.followup",
     "handlers.events",
     "handlers.trees",
+    "handlers.quiz",
     "handlers.coming_soon",
 )
 

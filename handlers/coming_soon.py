@@ -8,9 +8,7 @@ from handlers.i18n import N_
 from handlers.router import Router
 from handlers.start import show_menu
 
-NOT_READY = {
-    "quiz": (N_("🎓 Eco quiz"), 40),
-}
+NOT_READY: dict[str, tuple[str, int]] = {}
 
 
 def register(router: Router) -> None:

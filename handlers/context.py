@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import Translator
 from handlers.notify import Notifier
-from handlers.types import Choice, Document, Incoming, Reply
+from handlers.types import Choice, Document, Incoming, QuizPoll, Reply
 from storage.models import Identity, User
 
 MENU = "menu"  # the choice that leads back to the main menu from every step
@@ -163,12 +163,13 @@ class Ctx:
         photo_path: str | None = None,
         repeat: str | None = None,
         number_answer: bool = False,
+        quiz: QuizPoll | None = None,
     ) -> None:
         """Send a prompt and wait for the answer in `step`. A way back to the menu is added.
         `repeat` is the question asked again after a wrong answer, when `text` is a one-off
         (for example a thank-you followed by the menu). With `number_answer` the answer is a
         number: typed digits are that number, not the n-th choice (the choices are still pressed,
-        or typed by their label)."""
+        or typed by their label). `quiz` makes the prompt a quiz question (see QuizPoll)."""
         if step not in self.router.steps:
             raise KeyError(f"no step {step!r} is registered")
         options = list(choices)
@@ -186,7 +187,7 @@ class Ctx:
             (
                 self.incoming.channel,
                 self.incoming.chat_id,
-                Reply(text=text, choices=tuple(options), choice_seq=seq, photo_path=photo_path),
+                Reply(text=text, choices=tuple(options), choice_seq=seq, photo_path=photo_path, quiz=quiz),
             )
         )
 

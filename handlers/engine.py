@@ -31,7 +31,7 @@ from storage.models import (
     OutboxStatus,
     User,
 )
-from storage.outbox import queue_message
+from storage.outbox import queue_message, sent_payload
 
 log = logging.getLogger(__name__)
 
@@ -236,6 +236,11 @@ class Engine:
         pressed = incoming.choice if incoming.kind is Kind.CHOICE else None
         if incoming.kind is Kind.TEXT:
             pressed = await self._typed_card_choice(ctx)
+        if incoming.kind is Kind.POLL_ANSWER:
+            pressed = await self._poll_choice(ctx)
+            if pressed is None:
+                ctx.reply(ctx._("This quiz question is not open for you. Please answer the latest question I sent you."))
+                return
         action = self.router.action_for(pressed or "")
         if action is not None:
             if not consented and not action.without_consent:
@@ -310,6 +315,17 @@ class Engine:
                     return None  # the latest question is the conversation's own prompt
                 return typed_choice(ctx.text, payload["choices"])
         return None
+
+    async def _poll_choice(self, ctx: Ctx) -> str | None:
+        """A native poll answer is a press of the button that stands for the chosen option (see
+        `QuizPoll.option_ids`), found through the poll the outbox sent to this chat. None for a poll
+        never sent to this chat (someone else's, forwarded or forged) or an option it does not have."""
+        incoming = ctx.incoming
+        if not incoming.poll_id or incoming.poll_option is None:
+            return None
+        payload = await sent_payload(ctx.session, incoming.channel, incoming.chat_id, incoming.poll_id)
+        option_ids = ((payload or {}).get("quiz") or {}).get("option_ids") or []
+        return option_ids[incoming.poll_option] if 0 <= incoming.poll_option < len(option_ids) else None
 
     async def _ask_consent(self, ctx: Ctx) -> None:
         await self.router.commands["start"].use_for("").handler(ctx)

@@ -18,6 +18,7 @@ class Kind(StrEnum):
     PHOTO = "photo"
     LOCATION = "location"
     COMMAND = "command"
+    POLL_ANSWER = "poll_answer"  # an option chosen in a native quiz poll (Telegram); see `poll_id`
     OTHER = "other"  # a sticker, a voice note, a contact...: something no step can use
 
 
@@ -59,6 +60,10 @@ class Incoming:
     display_name: str | None = None
     language_hint: str | None = None
     is_group: bool = False
+    # A poll answer names the poll, not the message nor the chat: `poll_id` is the platform id the
+    # outbox stored for the sent poll, `poll_option` the 0-based option chosen.
+    poll_id: str | None = None
+    poll_option: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,6 +92,35 @@ class Document:
     mime_type: str = "application/octet-stream"
 
 
+@dataclass(frozen=True, slots=True)
+class QuizPoll:
+    """A quiz question as a channel may show it natively (a Telegram quiz poll). `option_ids` are
+    the ids of the reply's choices that stand for the options, in order: choosing option i of the
+    poll is pressing the button `option_ids[i]`. Channels without polls show the reply's text and
+    choices (a numbered list) instead."""
+
+    question: str
+    options: tuple[str, ...]
+    correct: int
+    explanation: str
+    option_ids: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "options": list(self.options),
+            "correct": self.correct,
+            "explanation": self.explanation,
+            "option_ids": list(self.option_ids),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QuizPoll:
+        return cls(
+            data["question"], tuple(data["options"]), int(data["correct"]), data["explanation"], tuple(data["option_ids"])
+        )
+
+
 # The answer to /forget: it answers the message just received (within WhatsApp's window even
 # though the person's identity is gone), and the outbox sender deletes it once it is sent.
 FAREWELL = "farewell"
@@ -104,6 +138,10 @@ class Reply:
     # For messages the bot starts itself (not answers): used by WhatsApp's 24-hour rule.
     kind: str = "reply"
     template_vars: dict[str, str] = field(default_factory=dict)
+    quiz: QuizPoll | None = None  # a quiz question: a native poll where the channel has them
+    # "Right/wrong + explanation" after a quiz answer: a channel that showed the question as a
+    # native quiz poll skips it (the poll itself shows the result and the explanation).
+    quiz_feedback: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -114,6 +152,10 @@ class Reply:
             "kind": self.kind,
             "template_vars": self.template_vars,
         }
+        if self.quiz:
+            data["quiz"] = self.quiz.to_json()
+        if self.quiz_feedback:
+            data["quiz_feedback"] = True
         if self.document:
             data["document"] = {
                 "filename": self.document.filename,
@@ -135,4 +177,6 @@ class Reply:
             else None,
             kind=data.get("kind", "reply"),
             template_vars=dict(data.get("template_vars") or {}),
+            quiz=QuizPoll.from_json(data["quiz"]) if data.get("quiz") else None,
+            quiz_feedback=bool(data.get("quiz_feedback")),
         )

@@ -92,7 +92,10 @@ class OutboxMessage(Base):
     """A message decided in a committed transaction and not necessarily sent yet."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at", "id"),
+        Index("ix_outbox_messages_external", "channel", "external_id"),  # poll answers, delivery receipts
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(16))

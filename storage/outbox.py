@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
@@ -36,3 +36,17 @@ async def queue_messages(
     ]
     for start in range(0, len(rows), BATCH):
         await session.execute(insert(OutboxMessage), rows[start : start + BATCH])
+
+
+async def sent_payload(session: AsyncSession, channel: str, chat_id: str, external_id: str) -> dict[str, Any] | None:
+    """The payload of the message sent to this chat that the platform knows as `external_id`.
+    A Telegram poll answer names only its poll: this is how it finds the question it answers."""
+    return await session.scalar(
+        select(OutboxMessage.payload)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.external_id == external_id,
+            OutboxMessage.chat_id == chat_id,
+        )
+        .limit(1)
+    )

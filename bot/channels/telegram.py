@@ -32,6 +32,7 @@ from aiogram.types import (
     FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputPollOption,
     Message,
     User,
 )
@@ -41,11 +42,11 @@ from bot.app import App
 from bot.channels.base import RateLimits, SendError, media_file, read_file_limited
 from bot.channels.telegram_inbox import BatchStore, InboxWriter
 from bot.channels.telegram_retry import RetryMiddleware
-from bot.channels.telegram_updates import ALLOWED_UPDATES, NAME, callback_data
+from bot.channels.telegram_updates import ALLOWED_UPDATES, NAME, callback_data, parse_callback_data, poll_key
 from bot.config import ConfigError, Settings
 from bot.inbox import ChatQueues
 from handlers.context import MediaUnavailable
-from handlers.types import MediaRef, Reply
+from handlers.types import MediaRef, QuizPoll, Reply
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,9 @@ class TelegramChannel:
 
     # --- outgoing ------------------------------------------------------------------------------
     async def send(self, chat_id: str, reply: Reply) -> str | None:
+        """The message id, or for a quiz poll its poll id (`poll_key`): a poll answer names only it."""
+        if reply.quiz_feedback:
+            return None  # the quiz poll shows right/wrong and the explanation itself
         try:
             message = await self._send(_chat(chat_id), reply)
         except TelegramRetryAfter as exc:
@@ -97,10 +101,14 @@ class TelegramChannel:
             raise SendError(f"{type(exc).__name__}: {exc.message}", permanent=True) from exc
         except TelegramAPIError as exc:  # network, 5xx, timeouts: the outbox tries again later
             raise SendError(f"{type(exc).__name__}: {exc.message}") from exc
+        if message is not None and message.poll is not None:
+            return poll_key(message.poll.id)
         return str(message.message_id) if message else None
 
     async def _send(self, chat_id: int | str, reply: Reply) -> Message | None:
         markup = _keyboard(reply)
+        if reply.quiz is not None:
+            return await self._send_quiz(chat_id, reply.quiz, markup)
         text = reply.text or ""
         media = self._media(reply)
         caption = text if media and units(text) <= CAPTION_LIMIT else None
@@ -126,6 +134,23 @@ class TelegramChannel:
                 chat_id, chunk, reply_markup=markup if is_last else None
             )
         return last
+
+    async def _send_quiz(self, chat_id: int | str, quiz: QuizPoll, markup: InlineKeyboardMarkup | None) -> Message:
+        """A native quiz poll, not anonymous (so its answers come back as poll_answer updates). The
+        reply's choices that are not its options (the way back to the menu) stay as buttons."""
+        if markup is not None:
+            rows = [row for row in markup.inline_keyboard if _choice_id(row[0]) not in quiz.option_ids]
+            markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+        return await self.bot.send_poll(
+            chat_id,
+            quiz.question,
+            [InputPollOption(text=option) for option in quiz.options],
+            type="quiz",
+            is_anonymous=False,
+            correct_option_ids=[quiz.correct],  # Bot API 9.6 replaced correct_option_id
+            explanation=quiz.explanation,
+            reply_markup=markup,
+        )
 
     def _media(self, reply: Reply) -> list[tuple[str, FSInputFile | BufferedInputFile]]:
         media: list[tuple[str, FSInputFile | BufferedInputFile]] = []
@@ -184,6 +209,10 @@ class TelegramChannel:
 
 def _chat(chat_id: str) -> int | str:
     return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+
+
+def _choice_id(button: InlineKeyboardButton) -> str:
+    return parse_callback_data(button.callback_data or "")[1]
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -1,18 +1,18 @@
 """Telegram `Update` -> channel-neutral `Incoming`.
 
-Only messages and button presses reach the flows. Anything a step cannot use (a sticker, a voice
+Only messages, button presses and quiz poll answers reach the flows. Anything a step cannot use (a sticker, a voice
 note, a contact...) still becomes an `Incoming` of kind OTHER, so the user gets an answer."""
 
 from __future__ import annotations
 
-from aiogram.types import CallbackQuery, Message, Update
+from aiogram.types import CallbackQuery, Message, PollAnswer, Update
 from aiogram.types import User as TgUser
 
 from handlers.types import Incoming, Kind, Location, MediaRef
 
 NAME = "telegram"
 GROUP_TYPES = frozenset({"group", "supergroup"})
-ALLOWED_UPDATES = ["message", "callback_query"]  # what we ask getUpdates for
+ALLOWED_UPDATES = ["message", "callback_query", "poll_answer"]  # what we ask getUpdates for
 
 
 def callback_data(seq: int | None, choice_id: str) -> str:
@@ -21,6 +21,12 @@ def callback_data(seq: int | None, choice_id: str) -> str:
     if len(data.encode("utf-8")) > 64:
         raise ValueError(f"callback data over Telegram's 64 bytes: {data!r}")
     return data
+
+
+def poll_key(poll_id: str) -> str:
+    """How the outbox stores a sent poll (its external id) and a poll answer names it: apart from
+    message ids, which are numbers too."""
+    return f"poll:{poll_id}"
 
 
 def parse_callback_data(data: str) -> tuple[int | None, str]:
@@ -39,6 +45,8 @@ def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | N
         return _from_message(update, update.message, bot_username)
     if update.callback_query is not None:
         return _from_callback(update, update.callback_query)
+    if update.poll_answer is not None:
+        return _from_poll_answer(update, update.poll_answer)
     return None
 
 
@@ -63,6 +71,19 @@ def _from_callback(update: Update, query: CallbackQuery) -> Incoming:
         choice=choice_id,
         choice_seq=seq,
         **_base(update, chat_id, chat_type, query.from_user),
+    )
+
+
+def _from_poll_answer(update: Update, answer: PollAnswer) -> Incoming | None:
+    """A quiz poll answer has no chat: the bot sends quizzes in private chats, whose id is the
+    user's. An answer on behalf of a chat (anonymous), or a retracted vote, is not for the flows."""
+    if answer.user is None or not answer.option_ids:
+        return None
+    return Incoming(
+        kind=Kind.POLL_ANSWER,
+        poll_id=poll_key(answer.poll_id),
+        poll_option=answer.option_ids[0],
+        **_base(update, answer.user.id, "private", answer.user),
     )
 
 

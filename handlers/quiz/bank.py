@@ -290,7 +290,7 @@ def _read_text(raw: Any, lang: str, where: str, problems: list[str]) -> Text | N
 
 def _check_limits(text: Text, where: str, problems: list[str]) -> None:
     def over(value: str, limit: int, what: str) -> None:
-        size = _telegram_length(value)
+        size = telegram_length(value)
         if size > limit:
             problems.append(f"{where}: {what} is {size} characters, a Telegram quiz allows {limit}")
 
@@ -302,7 +302,7 @@ def _check_limits(text: Text, where: str, problems: list[str]) -> None:
         problems.append(f"{where}: explanation has more than {EXPLANATION_LINE_FEEDS} line feeds")
 
 
-def _telegram_length(value: str) -> int:
+def telegram_length(value: str) -> int:
     return len(value.encode("utf-16-le")) // 2
 
 

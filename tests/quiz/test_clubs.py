@@ -62,9 +62,9 @@ async def test_a_club_round_in_three_languages(app, clock) -> None:
     started = await start_round(leader, club.id)
     assert "3 members were told" in texts(started)
     notices = {chat.user: chat.last for chat in (aigerim, dmitry, ben)}
-    assert "«Green Club» клубында жаңа раунд" in notices["aigerim"].text and labels(notices["aigerim"]) == ["▶️ Ойнау"]
-    assert "Новый раунд в клубе «Green Club»" in notices["dmitry"].text and labels(notices["dmitry"]) == ["▶️ Играть"]
-    assert "A new round in the club «Green Club»" in notices["ben"].text and labels(notices["ben"]) == ["▶️ Play"]
+    assert "«Green Club» клубында жаңа раунд" in notices["aigerim"].text and labels(notices["aigerim"]) == ["▶️ Клуб раундын ойнау"]
+    assert "Новый раунд в клубе «Green Club»" in notices["dmitry"].text and labels(notices["dmitry"]) == ["▶️ Играть раунд клуба"]
+    assert "A new round in the club «Green Club»" in notices["ben"].text and labels(notices["ben"]) == ["▶️ Play the club round"]
 
     for chat, right in ((aigerim, 5), (dmitry, 3), (ben, 0)):
         await chat.click("▶️")

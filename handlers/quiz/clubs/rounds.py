@@ -124,7 +124,7 @@ async def start(ctx: Ctx, data: Answers) -> bool:
         recipients,
         lambda tr, round_id: Reply(
             text=tr._("🎓 A new round in the club «{name}»: {round}. Play it before the deadline!", name=name, round=round_title(tr, club_round)),
-            choices=(Choice(PlayPress(round_id).id, tr._("▶️ Play")),),
+            choices=(Choice(PlayPress(round_id).id, tr._("▶️ Play the club round")),),
             kind=KIND,
         ),
     )

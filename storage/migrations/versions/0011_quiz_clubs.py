@@ -1,7 +1,7 @@
 """quiz clubs: clubs, members, club rounds
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import storage.base  # noqa: F401  (UTCDateTime)
 
 
 revision = '0011'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
