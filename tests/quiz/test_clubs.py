@@ -217,7 +217,7 @@ async def test_leave_and_close(app) -> None:
     async with app.sessions() as session:
         club_round = await session.scalar(select(QuizClubRound))
     for press in (PlayPress(club_round.id), ClubPress("board", club.id)):
-        assert "«Green Club» клубы жабылды" in texts(await aigerim.press(press.id, None))
+        assert "«Green Club» клубы жабық." in texts(await aigerim.press(press.id, None))
     assert await rounds_played(app) == []
 
 

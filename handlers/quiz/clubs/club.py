@@ -8,7 +8,7 @@ from handlers.deep_links import payload
 from handlers.quiz.clubs.access import led_club, member_of, open_club
 from handlers.quiz.clubs.buttons import ClubPress, LeaderPress, PlayPress
 from handlers.quiz.clubs.results import show_leaderboard
-from handlers.quiz.clubs.texts import KIND, club_lines, round_title
+from handlers.quiz.clubs.texts import KIND, club_lines, round_title, topic_title
 from handlers.services import DEEP_LINKS, GEO
 from handlers.start import show_menu
 from handlers.types import Choice, Reply
@@ -34,7 +34,7 @@ async def show_club(ctx: Ctx, club: QuizClub, text: str | None = None) -> None:
             await member_of(ctx, club)  # says so
             return
         lines.append(ctx._("Your name is shown on the results.") if me.show_name else ctx._("You appear as «Member {number}» on the results.", number=me.number))
-        choices = [Choice(PlayPress(r.id).id, ctx._("▶️ Play: {round}", round=round_title(ctx.tr, r))) for r in open_rounds]
+        choices = [Choice(PlayPress(r.id).id, ctx._("▶️ Play: {round}", round=topic_title(ctx.tr, r.topic))) for r in open_rounds]
         choices += [
             Choice(ClubPress("board", club.id).id, ctx._("🏆 Leaderboard")),
             Choice(ClubPress("name_off" if me.show_name else "name_on", club.id).id, ctx._("🙈 Hide my name") if me.show_name else ctx._("👤 Show my name")),

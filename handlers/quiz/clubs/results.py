@@ -77,8 +77,8 @@ async def show_round_results(ctx: Ctx, club: QuizClub, round_id: int) -> None:
     people = await store.members(ctx.session, club.id)
     named = await names(ctx, people)
     plays = await store.round_plays(ctx.session, club_round.id)
-    state = ctx._("open") if club_round.is_open(ctx.now) else ctx._("closed")
-    lines = [ctx._("📊 {round} ({state})", round=round_title(ctx.tr, club_round), state=state)]
+    title = round_title(ctx.tr, club_round)
+    lines = [ctx._("📊 {round} (open)", round=title) if club_round.is_open(ctx.now) else ctx._("📊 {round} (closed)", round=title)]
     for member in people:
         played = plays.get(member.user_id)
         if played is None:

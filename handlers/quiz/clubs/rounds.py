@@ -13,15 +13,15 @@ from handlers.context import Ctx
 from handlers.forms import Answers, Field, Form, Question
 from handlers.i18n import KZ_TZ, N_
 from handlers.quiz import bank
+from handlers.quiz.play import LEVEL_LABELS, MIXED
 from handlers.quiz.clubs.access import led_club, member_of, open_club
 from handlers.quiz.clubs.buttons import DeadlinePick, LevelPick, PlayPress, TopicPick
 from handlers.quiz.clubs.club import show_club
-from handlers.quiz.clubs.texts import KIND, LEVELS, round_title, topic_title
+from handlers.quiz.clubs.texts import KIND, round_title, topic_title
 from handlers.quiz.rounds import ask_current, begin_round
 from handlers.types import Choice, Reply
 from storage.quiz import QuizClubRound, members, played_round
 
-MIXED = "mixed"
 DEADLINE_DAYS = (1, 3, 7)
 MAX_DEADLINE = timedelta(days=60)
 _DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{4}))?$")
@@ -46,7 +46,7 @@ async def parse_topic(ctx: Ctx, data: Answers) -> Answers | str:
 
 
 async def ask_level(ctx: Ctx, data: Answers) -> Question:
-    return Question(ctx._("Which level?"), [Choice(LevelPick(level).id, ctx._(label)) for level, label in LEVELS.items()])  # type: ignore[arg-type]
+    return Question(ctx._("Choose a level:"), [Choice(LevelPick(level).id, ctx._(label)) for level, label in LEVEL_LABELS.items()])  # type: ignore[arg-type]
 
 
 async def parse_level(ctx: Ctx, data: Answers) -> Answers | str:

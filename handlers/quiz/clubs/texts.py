@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from handlers.i18n import N_, Translator
+from handlers.i18n import Translator
 from handlers.places import area_name
 from handlers.quiz import bank
+from handlers.quiz.play import LEVEL_LABELS
 from handlers.services import GeoService
 from storage.models import User
 from storage.quiz import QuizClub, QuizClubMember, QuizClubRound
 
 KIND = "club_round"  # Reply.kind of the notice of a new club round (a WhatsApp template)
 
-LEVELS = {"school": N_("🏫 School level"), "adult": N_("🎓 Adult level")}
-
 
 def topic_title(tr: Translator, topic: str | None) -> str:
     if topic is None:
-        return tr._("🔀 Mixed topics")
+        return tr._("🎲 Mixed topics")  # the quiz home's own label
     found = next((t for t in bank.topics() if t.id == topic), None)
     return found.title[tr.language] if found else topic
 
@@ -26,7 +25,7 @@ def round_title(tr: Translator, club_round: QuizClubRound) -> str:
     return tr._(
         "{topic} · {level} · until {deadline}",
         topic=topic_title(tr, club_round.topic),
-        level=tr._(LEVELS.get(club_round.level, club_round.level)),
+        level=tr._(LEVEL_LABELS.get(club_round.level, club_round.level)),
         deadline=tr.datetime(club_round.deadline),
     )
 
