@@ -79,6 +79,8 @@ async def test_a_club_round_in_three_languages(app, clock) -> None:
     ]
     assert all(r.completed for r in played)
 
+    card = await aigerim.press(ClubPress("open", club.id).id, None)
+    assert "Ойнау" not in " ".join(labels(card[-1])) and "Суды үнемдеу" in card[-1].text
     again = await ben.press(PlayPress(club_round.id).id, None)
     assert "You have already played this club round: 0 of 5." in texts(again)
     assert len(await rounds_played(app)) == 3
@@ -125,9 +127,15 @@ async def test_late_rounds_do_not_count_and_play_after_the_deadline_is_refused(a
 
 
 async def test_codes_that_do_not_work(app, clock) -> None:
+    app.deep_links.telegram_bot = "taza_test_bot"
+    app.deep_links.whatsapp_number = "+14155238886"
     leader = Chat(app, "teacher")
     await leader.onboard()
     club = await create_club(leader)
+    shared = texts(leader.history[-1:])
+    assert f"https://t.me/taza_test_bot?start=club-{club.join_code}" in shared
+    assert f"https://wa.me/14155238886?text=%2Fstart%20club-{club.join_code}" in shared
+    assert len(club.join_code) == 6 and not set(club.join_code) & set("01OIL")
     own = await leader.send(f"/start club-{club.join_code}")
     assert "You lead this club" in texts(own)
 
@@ -241,3 +249,41 @@ async def test_forget_and_my_data(app) -> None:
     newcomer = Chat(app, "newcomer")
     await newcomer.onboard()
     assert "There is no club with this join code" in texts(await newcomer.send(f"/start club-{club.join_code}"))
+
+
+async def test_whatsapp_member_plays_by_typing_numbers_and_a_typed_deadline(app, clock) -> None:
+    leader = Chat(app, "teacher")
+    await leader.onboard()
+    club = await create_club(leader)
+    member = Chat(app, "+77010000003", channel="whatsapp", display_name="Asel")
+    await member.onboard("Русский")
+    await member.send(f"/start club-{club.join_code}")
+    await member.send("1")  # «Show my name», typed as its number
+    assert [(m.number, m.show_name) for m in await memberships(app)] == [(1, True)]
+
+    await leader.press(LeaderPress("round", club.id).id, None)
+    await leader.click("Mixed topics")
+    await leader.click("Adult level")
+    wrong = await leader.send("31.02.2026")
+    assert "I could not read this date" in texts(wrong)
+    past = await leader.send("01.05.2026")
+    assert "This date is in the past" in texts(past)
+    summary = await leader.send("05.06.2026")
+    assert "until Jun 5, 2026, 11:59:00\u202fPM" in summary[-1].text
+    await leader.click("Start the club round")
+    async with app.sessions() as session:
+        club_round = await session.scalar(select(QuizClubRound))
+    assert club_round.topic is None and club_round.level == "adult"
+    assert "Новый раунд в клубе" in member.last.text and member.last.kind == "club_round"
+    first = await member.send("1")  # the notice's only button
+    assert first[-1].quiz is not None and "Question 1 of 5" in first[-1].text
+    await play_typed(member)
+    played = await rounds_played(app)
+    assert len(played) == 1 and played[0].completed and played[0].language == "ru" and played[0].topic is None
+
+
+async def play_typed(chat: Chat) -> None:
+    """Answer the round's questions by typing the number of the right option."""
+    for _ in range(5):
+        question = chat.last_with_choices
+        await chat.send(str(question.quiz.correct + 1))

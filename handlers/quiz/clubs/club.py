@@ -13,7 +13,7 @@ from handlers.services import DEEP_LINKS, GEO
 from handlers.start import show_menu
 from handlers.types import Choice, Reply
 from storage import quiz as store
-from storage.quiz import CODE_LIFETIME, QuizClub
+from storage.quiz import CODE_LIFETIME, QuizClub, QuizClubRound
 
 CLUB_LINK = "club"  # deep-link prefix: /start club-ABC234 joins with the code ABC234
 
@@ -34,7 +34,8 @@ async def show_club(ctx: Ctx, club: QuizClub, text: str | None = None) -> None:
             await member_of(ctx, club)  # says so
             return
         lines.append(ctx._("Your name is shown on the results.") if me.show_name else ctx._("You appear as «Member {number}» on the results.", number=me.number))
-        choices = [Choice(PlayPress(r.id).id, ctx._("▶️ Play: {round}", round=topic_title(ctx.tr, r.topic))) for r in open_rounds]
+        playable = [r for r in open_rounds if await still_to_play(ctx, r)]
+        choices = [Choice(PlayPress(r.id).id, ctx._("▶️ Play: {round}", round=topic_title(ctx.tr, r.topic))) for r in playable]
         choices += [
             Choice(ClubPress("board", club.id).id, ctx._("🏆 Leaderboard")),
             Choice(ClubPress("name_off" if me.show_name else "name_on", club.id).id, ctx._("🙈 Hide my name") if me.show_name else ctx._("👤 Show my name")),
@@ -45,6 +46,12 @@ async def show_club(ctx: Ctx, club: QuizClub, text: str | None = None) -> None:
         lines += [f"• {round_title(ctx.tr, r)}" for r in open_rounds]
     card = "\n".join(lines)
     ctx.ask("clubs.card", f"{text}\n\n{card}" if text else card, choices, repeat=card)
+
+
+async def still_to_play(ctx: Ctx, club_round: QuizClubRound) -> bool:
+    """Not started, or started and not finished (Play asks its question again)."""
+    played = await store.played_round(ctx.session, club_round.id, ctx.user.id)
+    return played is None or played.finished_at is None
 
 
 def leader_choices(ctx: Ctx, club: QuizClub) -> list[Choice]:
