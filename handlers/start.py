@@ -193,7 +193,7 @@ async def show_help(ctx: Ctx) -> None:
             "get a certificate.\n"
             "• Cleanup events: find one near you or in a region, sign up, get reminders, check in "
             "on the spot; /events, /myevents.\n"
-            "• The eco quiz is coming.\n\n"
+            "• Eco quiz: five questions at a time on a topic or mixed, with explanations; /quiz.\n\n"
             "Commands:\n"
             "/start: start over\n"
             "/menu: the main menu (from any step)\n"

@@ -121,7 +121,11 @@ class Bank:
         )
 
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions() if q.id == question_id), None)
+        return self._by_id.get(question_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions()}
 
 
 class BankError(ValueError):

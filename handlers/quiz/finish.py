@@ -13,14 +13,8 @@ AGAIN = "again"
 
 async def show_finish(ctx: Ctx, round: QuizRound) -> None:
     language = ctx.tr.language
-    lines = [
-        ctx.ngettext(
-            "🏁 Round over: {score} of {n} answer right.",
-            "🏁 Round over: {score} of {n} answers right.",
-            round.size,
-            score=round.score,
-        )
-    ]
+    # glossary: round (of a quiz) = раунд / раунд / round
+    lines = [ctx._("🏁 Round over! Right answers: {score} of {total}.", score=round.score, total=round.size)]
     missed = [a for a in await answers_of_round(ctx.session, round.id) if not a.correct]
     if missed:
         lines.append("")

@@ -13,7 +13,7 @@ from storage.quiz import QuizAnswer, QuizQuestionMemory, QuizRound, answers_of_r
 
 def record_lines(ctx: Ctx, record: QuizRecord) -> list[str]:
     lines = [
-        ctx.ngettext("Quiz rounds played: {n}", "Quiz rounds played: {n}", record.rounds),
+        ctx._("Quiz rounds played: {count}", count=record.rounds),
         ctx._("Right answers: {correct} of {answered}", correct=record.correct, answered=record.answered),
     ]
     if record.best_score:

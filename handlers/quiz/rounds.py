@@ -172,8 +172,8 @@ async def on_question_step(ctx: Ctx) -> None:
     if pick is not None:
         await answer(ctx, pick)
         return
-    round = await ctx.session.get(QuizRound, int(ctx.data.get("round_id", 0)))
-    if round is None or round.current_question_id is None:
+    round = await _asked_round(ctx)
+    if round is None:
         await show_menu(ctx)
         return
     count = len([c for c in ctx.offered() if QuizPick.parse(c)])
@@ -190,11 +190,7 @@ async def answer(ctx: Ctx, pick: QuizPick) -> None:
     round = await ctx.session.get(QuizRound, pick.round_id, with_for_update=True)
     problem = _problem(ctx, round, pick)
     if problem is not None:
-        ctx.reply(problem)
-        if round is not None and round.user_id == ctx.user.id and round.current_question_id and ctx.step == STEP:
-            ask_current(ctx, round)
-        elif not ctx.step:
-            await show_menu(ctx)
+        await _where_you_are(ctx, problem)
         return
     assert round is not None
     question = bank.question(round.question_ids[pick.index])
@@ -219,6 +215,28 @@ async def answer(ctx: Ctx, pick: QuizPick) -> None:
         await finish.show_finish(ctx, round)
     else:
         ask_current(ctx, round)
+
+
+async def _asked_round(ctx: Ctx) -> QuizRound | None:
+    """The round whose question this chat is at, while that question is still open."""
+    if ctx.step != STEP:
+        return None
+    round = await ctx.session.get(QuizRound, int(ctx.data.get("round_id", 0)))
+    ok = round is not None and round.user_id == ctx.user.id and round.current_question_id is not None
+    return round if ok else None
+
+
+async def _where_you_are(ctx: Ctx, problem: str) -> None:
+    """Say why an answer did not count, then show again what the chat is at: the open question
+    (as a poll again on Telegram), another flow's prompt, or the menu."""
+    round = await _asked_round(ctx)
+    if round is not None:
+        ask_current(ctx, round, problem)
+    elif ctx.step:
+        ctx.reprompt(problem)
+    else:
+        ctx.reply(problem)
+        await show_menu(ctx)
 
 
 def _problem(ctx: Ctx, round: QuizRound | None, pick: QuizPick) -> str | None:

@@ -3,7 +3,7 @@
 It keeps Telegram's getUpdates contract: updates wait until a getUpdates call carries an offset
 above their update_id, then they are forgotten; a long poll waits up to `timeout` for new ones.
 What the bot sends is recorded per chat. Tests play the users (`user_sends_text`, `user_presses`,
-`user_sends_photo`) and wait for conditions (`wait_for`, `wait_messages`) with generous timeouts.
+`user_sends_photo`, `user_answers_poll`) and wait for conditions (`wait_for`, `wait_messages`) with generous timeouts.
 A user is "Aigerim U<id>" unless `names` gives another first name; `language=None` sends no
 language_code (as for a user whose client does not say).
 
@@ -85,6 +85,7 @@ class TelegramEmulator:
         self._update_ids = itertools.count(100)
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
+        self._poll_ids = itertools.count(5_000_000_000_000_000_001)  # Telegram's poll ids are long numbers
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -154,6 +155,20 @@ class TelegramEmulator:
             },
         }
         return await self.push({"callback_query": query})
+
+    async def user_answers_poll(
+        self, chat: int, message: Sent, option: int, *, user: int | None = None, language: str | None = "en"
+    ) -> dict[str, Any]:
+        """A `poll_answer` for the poll `message` carries (a quiz answer has no chat: only the poll id
+        and who answered). `user` answers as someone else: a forwarded or forged answer."""
+        assert message.poll is not None, "this message is not a poll"
+        answer = {
+            "poll_id": message.poll["id"],
+            "user": self._user(user if user is not None else chat, language),
+            "option_ids": [option],
+            "option_persistent_ids": [str(option)],
+        }
+        return await self.push({"poll_answer": answer})
 
     def add_file(self, data: bytes, name: str = "file.bin") -> str:
         file_id = f"F{next(self._file_ids)}"
@@ -347,19 +362,39 @@ class TelegramEmulator:
         return _ok(self._message_json(sent, document=doc, caption=sent.caption))
 
     async def _m_sendpoll(self, params: dict[str, Any]) -> web.Response:
-        options = [o["text"] if isinstance(o, dict) else o for o in json.loads(params["options"])]
+        """Telegram's rules for a poll: 2-10 options, question 1-300, option 1-100 and explanation
+        0-200 characters (UTF-16 units), a quiz has exactly one correct option within range."""
+        options = [o["text"] if isinstance(o, dict) else o for o in _json(params["options"])]
+        correct = _json(params.get("correct_option_ids")) or (
+            [int(params["correct_option_id"])] if params.get("correct_option_id") is not None else []
+        )
+        kind = params.get("type", "regular")
+        problem = (
+            "poll question length must be 1-300" if not 1 <= _units(params["question"]) <= 300
+            else "poll must have 2-10 options" if not 2 <= len(options) <= 10
+            else "poll option length must be 1-100" if any(not 1 <= _units(o) <= 100 for o in options)
+            else "explanation must be 0-200 characters" if _units(params.get("explanation") or "") > 200
+            else "wrong correct option" if kind == "quiz" and (len(correct) != 1 or not 0 <= correct[0] < len(options))
+            else None
+        )
+        if problem:
+            return _error(400, f"Bad Request: {problem}")
         poll = {
-            "id": f"poll{next(self._file_ids)}",
+            "id": f"{next(self._poll_ids)}",
             "question": params["question"],
             "options": [{"persistent_id": str(n), "text": o, "voter_count": 0} for n, o in enumerate(options)],
             "total_voter_count": 0,
             "is_closed": False,
-            "is_anonymous": params.get("is_anonymous", "true") != "false",
-            "type": params.get("type", "regular"),
-            "allows_multiple_answers": params.get("allows_multiple_answers") == "true",
+            "is_anonymous": str(params.get("is_anonymous", "true")).lower() != "false",
+            "type": kind,
+            "allows_multiple_answers": str(params.get("allows_multiple_answers")).lower() == "true",
             "allows_revoting": False,
             "members_only": False,
         }
+        if kind == "quiz":
+            poll.update(correct_option_ids=correct, correct_option_id=correct[0])
+        if params.get("explanation"):
+            poll["explanation"] = params["explanation"]
         sent = self._record("sendPoll", params, poll=poll)
         return _ok(self._message_json(sent, poll=poll))
 
@@ -414,6 +449,14 @@ class TelegramEmulator:
                 "inline_keyboard": [[{"text": t, "callback_data": d}] for t, d in sent.buttons]
             }
         return message
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _buttons(params: dict[str, Any]) -> list[tuple[str, str]]:
