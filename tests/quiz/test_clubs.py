@@ -276,7 +276,7 @@ async def test_whatsapp_member_plays_by_typing_numbers_and_a_typed_deadline(app,
     assert club_round.topic is None and club_round.level == "adult"
     assert "Новый раунд в клубе" in member.last.text and member.last.kind == "club_round"
     first = await member.send("1")  # the notice's only button
-    assert first[-1].quiz is not None and "Question 1 of 5" in first[-1].text
+    assert first[-1].quiz is not None and "Вопрос 1 из 5" in first[-1].text
     await play_typed(member)
     played = await rounds_played(app)
     assert len(played) == 1 and played[0].completed and played[0].language == "ru" and played[0].topic is None
