@@ -10,6 +10,11 @@ from handlers.services import GeoService
 from storage.models import User
 from storage.quiz import QuizClub, QuizClubMember, QuizClubRound
 
+# glossary: club round = клуб раунды / раунд клуба / club round
+# glossary: club leader = клуб жетекшісі / руководитель клуба / club leader
+# glossary: member (of a club) = мүше / участник / member; shown anonymised: Қатысушы 3 / Участник 3 / Member 3
+# glossary: deadline (of a club round) = мерзімі / срок / deadline
+# glossary: point (of a quiz score) = ұпай / балл / point
 KIND = "club_round"  # Reply.kind of the notice of a new club round (a WhatsApp template)
 
 
