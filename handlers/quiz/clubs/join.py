@@ -35,17 +35,12 @@ async def open_club_link(ctx: Ctx, argument: str) -> None:
 async def join_with_code(ctx: Ctx, typed: str, *, retry: bool) -> None:
     club = await store.club_by_code(ctx.session, typed)
     if club is None or club.is_closed:
-        problem = ctx._("There is no club with this join code. Please check it and send it again.")
-        if retry:
-            ctx.reprompt(problem)
-        else:
-            await show_menu(ctx, problem)
+        await not_joined(ctx, ctx._("There is no club with this join code. Please check it and send it again."), retry)
         return
     if await refused(ctx, club):
         return
     if club.code_expires_at <= ctx.now:
-        ctx.end_flow()
-        ctx.reply(ctx._("This join code has expired. Please ask the club leader for a new one."))
+        await not_joined(ctx, ctx._("This join code has expired. Please ask the club leader for a new one."), retry)
         return
     ctx.end_flow()
     ctx.data["club"] = club.id
@@ -64,6 +59,15 @@ async def join_with_code(ctx: Ctx, typed: str, *, retry: bool) -> None:
     )
 
 
+async def not_joined(ctx: Ctx, problem: str, retry: bool) -> None:
+    """A typed code that does not work asks for a code again; a link that does not work says why
+    with the menu."""
+    if retry:
+        ctx.reprompt(problem)
+    else:
+        await show_menu(ctx, problem)
+
+
 async def refused(ctx: Ctx, club: QuizClub) -> bool:
     """The leader, a member already, or a full club: told so, and shown the club where it is theirs."""
     if club.leader_id == ctx.user.id:
@@ -73,8 +77,7 @@ async def refused(ctx: Ctx, club: QuizClub) -> bool:
         await show_club(ctx, club, ctx._("You are already a member of the club «{name}».", name=club.name))
         return True
     if len(await store.members(ctx.session, club.id)) >= MAX_MEMBERS:
-        ctx.end_flow()
-        ctx.reply(ctx._("The club «{name}» is full ({max} members).", name=club.name, max=MAX_MEMBERS))
+        await show_menu(ctx, ctx._("The club «{name}» is full ({max} members).", name=club.name, max=MAX_MEMBERS))
         return True
     return False
 
@@ -85,7 +88,10 @@ async def on_consent(ctx: Ctx) -> None:
         ctx.reprompt(ctx._("Please answer with one of the buttons below."))
         return
     club = await open_club(ctx, int(ctx.data.get("club", 0)))
-    if club is None or await refused(ctx, club):
+    if club is None:
+        await show_menu(ctx)  # closed meanwhile: said so, and the way on
+        return
+    if await refused(ctx, club):
         return
     await store.add_member(ctx.session, club, ctx.user.id, answer.show, ctx.now)
     await show_club(ctx, club, ctx._("✅ Welcome to the club «{name}»! You will be told when its leader starts a club round.", name=club.name))

@@ -19,6 +19,7 @@ from handlers.quiz.clubs.buttons import DeadlinePick, LevelPick, PlayPress, Topi
 from handlers.quiz.clubs.club import show_club
 from handlers.quiz.clubs.texts import KIND, round_title, topic_title
 from handlers.quiz.rounds import ask_current, begin_round
+from handlers.start import show_menu
 from handlers.types import Choice, Reply
 from storage.quiz import QuizClubRound, members, played_round
 
@@ -109,8 +110,9 @@ async def summary(ctx: Ctx, data: Answers) -> Question:
 
 async def start(ctx: Ctx, data: Answers) -> bool:
     club = await led_club(ctx, data["club"])
-    if club is None:
-        return True  # the club was closed or is not theirs: the draft goes
+    if club is None:  # closed meanwhile, or not theirs: said so; the draft goes
+        await show_menu(ctx)
+        return True
     club_round = preview(data)
     if club_round.deadline <= ctx.now:
         ctx.reprompt(ctx._("This date is in the past. Please send a date in the future."))
