@@ -79,16 +79,16 @@ async def create_round(
     now: datetime,
     club_round_id: int | None = None,
 ) -> QuizRound:
-    """A new round (flushed, so it has its id). A person plays one round of a kind at a time: an
-    unfinished round of the same kind ends here, and its questions can no longer be answered."""
+    """A new round (flushed, so it has its id). A person plays one solo round and one daily
+    question at a time, and a club round once at a time: an unfinished round of the same kind (for
+    a club round, of the same club round) ends here, and its questions can no longer be answered."""
     kind = RoundKind(kind)
     if not questions:
         raise ValueError("a round needs at least one question")
-    await session.execute(
-        update(QuizRound)
-        .where(QuizRound.user_id == user_id, QuizRound.kind == kind, QuizRound.finished_at.is_(None))
-        .values(finished_at=now)
-    )
+    same = [QuizRound.user_id == user_id, QuizRound.kind == kind, QuizRound.finished_at.is_(None)]
+    if kind == RoundKind.CLUB:
+        same.append(QuizRound.club_round_id == club_round_id)
+    await session.execute(update(QuizRound).where(*same).values(finished_at=now))
     round = QuizRound(
         user_id=user_id,
         kind=kind,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from handlers.quiz import bank
-from handlers.quiz.rounds import pick_questions
+from handlers.quiz.rounds import create_round, pick_questions
 from handlers.quiz.stats import streaks
 from storage.quiz import QuizQuestionMemory
 from tests.quiz.support import answer_all, memory_of, rounds_of, start_round, user_id
@@ -108,3 +108,22 @@ async def test_the_streak_counts_kazakhstan_days(app, clock) -> None:
     clock.advance(days=2)  # a day missed
     shown = await results()
     assert "Quiz streak: 0 days in a row" in shown and "Longest streak: 3 days" in shown
+
+
+async def test_a_new_round_ends_the_open_one_of_its_kind_only(app, clock) -> None:
+    chat = Chat(app, "zhanna")
+    await chat.onboard("English")
+    uid = await user_id(app, "zhanna")
+    questions = list(bank.questions("water", "school")[:1])
+    async with app.sessions() as s, s.begin():
+        made = {
+            name: await create_round(s, uid, questions, kind=kind, level="school", topic="water", language="en", now=clock.now, club_round_id=club)
+            for name, kind, club in (("solo", "solo", None), ("daily", "daily", None), ("club 7", "club", 7), ("club 8", "club", 8))
+        }
+        await create_round(s, uid, questions, kind="club", level="school", topic="water", language="en", now=clock.now, club_round_id=7)
+        await create_round(s, uid, questions, kind="solo", level="school", topic=None, language="en", now=clock.now)
+    by_id = {r.id: r for r in await rounds_of(app, uid)}
+    assert {name: by_id[r.id].finished_at is not None for name, r in made.items()} == {
+        "solo": True, "daily": False, "club 7": True, "club 8": False,
+    }
+    assert len(by_id) == 6 and by_id[made["club 8"].id].club_round_id == 8
