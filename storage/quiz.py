@@ -259,8 +259,8 @@ async def club_rounds(session: AsyncSession, club_id: int) -> list[QuizClubRound
 
 
 def counts(club_round: QuizClubRound, played: QuizRound) -> bool:
-    """A member's round counts for the club when every question was answered before the round's
-    deadline (a round left for another one is finished but not completed, and does not count)."""
+    """A member's round counts for the club when all its questions were answered before the round's
+    deadline."""
     return played.completed and played.finished_at is not None and played.finished_at <= club_round.deadline
 
 

@@ -85,8 +85,6 @@ async def show_round_results(ctx: Ctx, club: QuizClub, round_id: int) -> None:
             status = ctx._("not played yet")
         elif played.finished_at is None:
             status = ctx._("playing now") if club_round.is_open(ctx.now) else ctx._("not finished")
-        elif not played.completed:
-            status = ctx._("stopped after {answered} of {total} questions (not counted)", answered=played.position, total=played.size)
         else:
             score = ctx._("{score} of {total}", score=played.score, total=played.size)
             status = score if counts(club_round, played) else ctx._("{score}, after the deadline (not counted)", score=score)

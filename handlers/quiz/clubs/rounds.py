@@ -170,7 +170,5 @@ async def on_play(ctx: Ctx) -> None:
         await begin_round(ctx, topic=club_round.topic, level=club_round.level, kind="club", club_round_id=club_round.id)
     elif played.finished_at is None:
         ask_current(ctx, played, ctx._("You have already started this club round: here is its question again."))
-    elif played.completed:
-        ctx.reply(ctx._("You have already played this club round: {score} of {total}.", score=played.score, total=played.size))
     else:
-        ctx.reply(ctx._("You left this club round for another one before its end. Each club round is played once."))
+        ctx.reply(ctx._("You have already played this club round: {score} of {total}.", score=played.score, total=played.size))
