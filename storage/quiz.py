@@ -13,6 +13,7 @@ handlers/quiz/rounds.py `pick_questions`): its Leitner box, when it is due again
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    func,
     or_,
     select,
 )
@@ -219,3 +221,165 @@ async def due_subscriptions(
             )
         ).all()
     )
+
+
+# --- clubs ------------------------------------------------------------------------------------------
+# A club (a school's «Green Club», a university's eco-squad) has a leader who starts club rounds
+# and members who joined with its code. A club round is a topic and a level with a deadline; each
+# member plays it as an ordinary quiz round (QuizRound.club_round_id), in their own language, and
+# only rounds finished before the deadline count on the club's leaderboard.
+
+CLUB_NAME_MAX, INSTITUTION_MAX = 80, 120
+# The join code: letters and digits nobody confuses when reading them off a board (no 0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+CODE_LIFETIME = timedelta(days=30)  # the leader makes a new code when it expires
+MAX_MEMBERS = 200  # a class or an eco-squad; results and the leaderboard stay readable
+MAX_CLUBS_LED = 10  # open clubs one person may lead
+
+
+class QuizClub(Base):
+    __tablename__ = "quiz_clubs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(CLUB_NAME_MAX))
+    institution: Mapped[str] = mapped_column(String(INSTITUTION_MAX))  # the school or university
+    region_code: Mapped[str] = mapped_column(String(8))
+    # NULL once the leader used /forget (the club is closed then).
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    join_code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True)
+    code_expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class QuizClubMember(Base):
+    """`number` is the member's stable place in the club, shown as «Member 3» to others when
+    `show_name` is False (the member's consent to be named on results and the leaderboard)."""
+
+    __tablename__ = "quiz_club_members"
+    __table_args__ = (UniqueConstraint("club_id", "number"),)
+
+    club_id: Mapped[int] = mapped_column(ForeignKey("quiz_clubs.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    show_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class QuizClubRound(Base):
+    __tablename__ = "quiz_club_rounds"
+    __table_args__ = (Index("ix_quiz_club_rounds_club_deadline", "club_id", "deadline"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    club_id: Mapped[int] = mapped_column(ForeignKey("quiz_clubs.id", ondelete="CASCADE"))
+    topic: Mapped[str | None] = mapped_column(String(32))  # None: mixed topics
+    level: Mapped[str] = mapped_column(String(16))
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def is_open(self, now: datetime) -> bool:
+        return now < self.deadline
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """What a person typed ("abc-234", " Abc 234 ") as a stored code ("ABC234")."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+async def free_join_code(session: AsyncSession) -> str:
+    """A code no club uses (30^6 codes: a clash is rare, and checked)."""
+    while True:
+        code = new_join_code()
+        if await session.scalar(select(QuizClub.id).where(QuizClub.join_code == code)) is None:
+            return code
+
+
+async def club_by_code(session: AsyncSession, code: str) -> QuizClub | None:
+    return await session.scalar(select(QuizClub).where(QuizClub.join_code == normalise_code(code)))
+
+
+async def membership(session: AsyncSession, club_id: int, user_id: int, *, lock: bool = False) -> QuizClubMember | None:
+    query = select(QuizClubMember).where(QuizClubMember.club_id == club_id, QuizClubMember.user_id == user_id)
+    return await session.scalar(query.with_for_update() if lock else query)
+
+
+async def add_member(session: AsyncSession, club: QuizClub, user_id: int, show_name: bool, now: datetime) -> QuizClubMember:
+    """The next number of the club (numbers of members who left are not given again). The club row
+    is locked first, so two people joining at once do not take the same number."""
+    await session.refresh(club, with_for_update=True)
+    last = await session.scalar(select(func.max(QuizClubMember.number)).where(QuizClubMember.club_id == club.id))
+    member = QuizClubMember(club_id=club.id, user_id=user_id, number=(last or 0) + 1, show_name=show_name, joined_at=now)
+    session.add(member)
+    await session.flush()
+    return member
+
+
+async def members(session: AsyncSession, club_id: int) -> list[QuizClubMember]:
+    rows = await session.scalars(select(QuizClubMember).where(QuizClubMember.club_id == club_id).order_by(QuizClubMember.number))
+    return list(rows)
+
+
+async def clubs_of(session: AsyncSession, user_id: int) -> list[tuple[QuizClub, bool]]:
+    """The open clubs a person leads or belongs to, with True for the ones they lead."""
+    led = await session.scalars(select(QuizClub).where(QuizClub.leader_id == user_id, QuizClub.closed_at.is_(None)))
+    joined = await session.scalars(
+        select(QuizClub)
+        .join(QuizClubMember, QuizClubMember.club_id == QuizClub.id)
+        .where(QuizClubMember.user_id == user_id, QuizClub.closed_at.is_(None))
+    )
+    found = [(club, True) for club in led] + [(club, False) for club in joined]
+    return sorted(found, key=lambda pair: pair[0].id)
+
+
+async def club_rounds(session: AsyncSession, club_id: int) -> list[QuizClubRound]:
+    """Newest first."""
+    rows = await session.scalars(
+        select(QuizClubRound).where(QuizClubRound.club_id == club_id).order_by(QuizClubRound.id.desc())
+    )
+    return list(rows)
+
+
+def counts(club_round: QuizClubRound, played: QuizRound) -> bool:
+    """A member's round counts for the club when all its questions were answered before the round's
+    deadline."""
+    return played.completed and played.finished_at is not None and played.finished_at <= club_round.deadline
+
+
+async def played_round(session: AsyncSession, club_round_id: int, user_id: int) -> QuizRound | None:
+    """The person's quiz round of a club round (a member plays each club round once)."""
+    return await session.scalar(
+        select(QuizRound).where(QuizRound.club_round_id == club_round_id, QuizRound.user_id == user_id).limit(1)
+    )
+
+
+async def round_plays(session: AsyncSession, club_round_id: int) -> dict[int, QuizRound]:
+    """Who has started or played a club round: their quiz round, by user id."""
+    rows = await session.scalars(select(QuizRound).where(QuizRound.club_round_id == club_round_id).order_by(QuizRound.id))
+    found: dict[int, QuizRound] = {}
+    for played in rows:
+        found.setdefault(played.user_id, played)
+    return found
+
+
+async def club_totals(session: AsyncSession, club_id: int) -> dict[int, int]:
+    """Each person's total score over the club's rounds that count (see `counts`)."""
+    rows = await session.execute(
+        select(QuizClubRound, QuizRound)
+        .join(QuizRound, QuizRound.club_round_id == QuizClubRound.id)
+        .where(QuizClubRound.club_id == club_id, QuizRound.finished_at.is_not(None))
+    )
+    totals: dict[int, int] = {}
+    for club_round, played in rows.all():
+        if counts(club_round, played):
+            totals[played.user_id] = totals.get(played.user_id, 0) + played.score
+    return totals

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from handlers.context import Ctx
 from handlers.i18n import N_
-from handlers.quiz import daily, finish, home, play, results, rounds
+from handlers.quiz import clubs, daily, finish, home, play, results, rounds
 from handlers.quiz.buttons import QuizPick
 from handlers.router import Router
 
@@ -31,3 +31,4 @@ def register(router: Router) -> None:
     router.personal_data("quiz", results.export_quiz, results.erase_quiz)
     router.profile_lines.append(results.profile_lines)
     daily.register(router)
+    clubs.register(router)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from handlers.context import Ctx, Handler
 from handlers.i18n import N_
-from handlers.quiz import daily, play, results
+from handlers.quiz import clubs, daily, play, results
 from handlers.types import Choice
 
 STEP = "quiz.home"
@@ -29,6 +29,7 @@ HOME_BUTTONS: tuple[HomeButton, ...] = (
     HomeButton("play", N_("▶️ Play"), play.ask_topic),
     HomeButton("results", N_("📊 My quiz results"), _results),
     HomeButton("daily", N_("📅 Daily question"), daily.show_daily),
+    HomeButton("clubs", N_("👥 Clubs"), clubs.show_clubs),
 )
 
 

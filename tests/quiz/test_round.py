@@ -9,6 +9,7 @@ import pytest
 from bot.channels.whatsapp.render import reply_text
 from bot.i18n import translators
 from handlers.quiz import bank
+from handlers.quiz.home import HOME_BUTTONS
 from handlers.quiz.rounds import question_reply
 from storage.quiz import QuizRound
 from tests.quiz.support import LANGS, answer_all, answers_of, memory_of, question_of, rounds_of, start_round, user_id
@@ -21,7 +22,7 @@ async def test_a_full_round(app, language: str) -> None:
     chat = Chat(app, f"player-{language}")
     await chat.onboard(button)
     home = await chat.click(quiz)
-    assert len(labels(home[-1])) == 4  # Play, My quiz results, Daily question, Menu
+    assert len(labels(home[-1])) == len(HOME_BUTTONS) + 1  # Play, My quiz results, the other parts' buttons, Menu
     topics = await chat.click(play)
     assert len(labels(topics[-1])) == len(bank.topics()) + 2  # every topic, mixed, Menu
     await chat.click(topic)
