@@ -15,6 +15,7 @@ from sqlalchemy import select
 from handlers.context import Ctx, Handler
 from handlers.moderation.access import actor, may_moderate, my_regions, refuse
 from handlers.moderation.routing import region_destinations
+from handlers.points.ledger import settle_report
 from handlers.reports.labels import status_name
 from handlers.services import GEO
 from handlers.router import Router
@@ -98,6 +99,7 @@ async def confirm(ctx: Ctx, report: Report, _arg: str) -> None:
         return
     record_status(ctx.session, report, ReportStatus.CONFIRMED, by_user_id=ctx.user.id, now=ctx.now)
     (await triage_of(ctx.session, report, ctx.now)).confirmed_at = ctx.now
+    await settle_report(ctx, report)
     await tell_reporter(
         ctx,
         report,
@@ -116,6 +118,7 @@ async def start_work(ctx: Ctx, report: Report, _arg: str) -> None:
     record_status(ctx.session, report, ReportStatus.IN_PROGRESS, by_user_id=ctx.user.id, now=ctx.now)
     triage = await triage_of(ctx.session, report, ctx.now)
     triage.confirmed_at = triage.confirmed_at or ctx.now
+    await settle_report(ctx, report)
     await tell_reporter(
         ctx,
         report,
@@ -167,6 +170,7 @@ async def reject(ctx: Ctx, report: Report, reason: str) -> None:
         return
     label = REJECT_REASONS[reason]
     record_status(ctx.session, report, ReportStatus.REJECTED, by_user_id=ctx.user.id, now=ctx.now, note=label)
+    await settle_report(ctx, report)
     await tell_reporter(
         ctx,
         report,
@@ -302,6 +306,7 @@ async def on_after_photo(ctx: Ctx) -> None:
         return
     record_status(ctx.session, report, ReportStatus.CLEANED, by_user_id=ctx.user.id, now=ctx.now)
     (await triage_of(ctx.session, report, ctx.now)).cleaned_at = ctx.now
+    await settle_report(ctx, report)
     ctx.end_flow()
     await tell_cleaned(ctx, report, path)
     done(ctx, report)
@@ -324,6 +329,7 @@ async def on_duplicate_of(ctx: Ctx) -> None:
     record_status(
         ctx.session, report, ReportStatus.DUPLICATE, by_user_id=ctx.user.id, now=ctx.now, note=other.code
     )
+    await settle_report(ctx, report)
     ctx.end_flow()
     await tell_reporter(
         ctx,

@@ -1,0 +1,233 @@
+"""The programme's figures for /stats and the region comparison: for the country or one region,
+reports by status, days from report to cleaned, overdue and disputed reports, events and their
+volunteers, bags and kilograms, trees and their survival, quiz players, and reports received and
+cleaned per month. Counting is done by the database (grouped, indexed) so /stats stays fast on
+millions of reports; see benchmarks/bench_stats.py."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Index, case, func, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.events import Event, EventStatus
+from storage.moderation import ReportTriage
+from storage.quiz import QuizRound
+from storage.reports import OPEN_STATUSES, Report, ReportStatus
+from storage.trees import TreePlanting, survival_rates
+
+# The target time from report to cleaned. The reporter is asked "is it still there?" 30 days after
+# confirmation (jobs/still_there.py); a dump not cleaned within a month of being reported is the
+# lag the government names in public.
+TARGET_DAYS = 30
+MONTHS_SHOWN = 12
+KZ_OFFSET = timedelta(hours=5)  # Kazakhstan: UTC+5, no daylight saving (since 1 March 2024)
+
+# Indexes /stats needs beyond those of the reports' own queries (created by migration 0012):
+# months of reports received over the whole country, and cleanings by time.
+STATS_INDEXES = (
+    Index("ix_reports_created", Report.created_at),
+    Index("ix_report_triage_cleaned", ReportTriage.cleaned_at, ReportTriage.report_id),
+)
+
+
+@dataclass
+class Figures:
+    region_code: str | None  # None: the whole country
+    by_status: dict[str, int]
+    median_days_to_clean: float | None
+    overdue: int  # open, not disputed, reported more than TARGET_DAYS ago
+    disputed: int
+    cleaned_in_target: int  # of the cleaned reports, cleaned within TARGET_DAYS
+    events_held: int
+    volunteers: int
+    bags: int
+    kilograms: float
+    trees_planted: int
+    trees_checked: int  # trees of plantings with a known survival count
+    trees_alive: int
+    quiz_players: int | None  # the quiz has no region: None for a region
+    months: list[tuple[str, int, int]] = field(default_factory=list)  # ("2026-05", received, cleaned)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def open(self) -> int:
+        return sum(n for status, n in self.by_status.items() if status in OPEN_STATUSES)
+
+    @property
+    def cleaned(self) -> int:
+        return self.by_status.get(ReportStatus.CLEANED, 0)
+
+    @property
+    def survival_rate(self) -> float | None:
+        return self.trees_alive / self.trees_checked if self.trees_checked else None
+
+    @property
+    def share_in_target(self) -> float | None:
+        return self.cleaned_in_target / self.cleaned if self.cleaned else None
+
+
+def _month(session: AsyncSession, column):
+    """The Kazakhstan calendar month of a UTC timestamp, as 'YYYY-MM', in the session's dialect."""
+    if session.bind.dialect.name == "postgresql":
+        return func.to_char(func.timezone("Asia/Almaty", column), literal_column("'YYYY-MM'"))
+    return func.strftime("%Y-%m", column, "+5 hours")
+
+
+def _month_keys(now: datetime, count: int) -> list[str]:
+    """The last `count` months of Kazakhstan's calendar (UTC+5 all year), oldest first."""
+    local = now + KZ_OFFSET
+    year, month = local.year, local.month
+    keys = []
+    for _ in range(count):
+        keys.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return keys[::-1]
+
+
+async def _median_days(session: AsyncSession, where) -> float | None:
+    seconds = func.extract("epoch", ReportTriage.cleaned_at - Report.created_at)
+    base = select().select_from(Report).join(ReportTriage, ReportTriage.report_id == Report.id).where(*where)
+    if session.bind.dialect.name == "postgresql":
+        value = await session.scalar(base.add_columns(func.percentile_cont(0.5).within_group(seconds)))
+        return None if value is None else float(value) / 86400
+    rows = await session.execute(base.add_columns(Report.created_at, ReportTriage.cleaned_at))
+    days = [(cleaned - created).total_seconds() / 86400 for created, cleaned in rows.all()]
+    return statistics.median(days) if days else None
+
+
+async def figures(session: AsyncSession, region_code: str | None, now: datetime) -> Figures:
+    in_region = (Report.region_code == region_code,) if region_code else ()
+    by_status = {
+        status: int(n)
+        for status, n in (
+            await session.execute(select(Report.status, func.count()).where(*in_region).group_by(Report.status))
+        ).all()
+    }
+    cleaned_where = (*in_region, Report.status == ReportStatus.CLEANED, ReportTriage.cleaned_at.is_not(None))
+    median = await _median_days(session, cleaned_where)
+    target = timedelta(days=TARGET_DAYS)
+    in_target = await session.scalar(
+        select(func.count())
+        .select_from(Report)
+        .join(ReportTriage, ReportTriage.report_id == Report.id)
+        .where(*cleaned_where, ReportTriage.cleaned_at <= Report.created_at + target)
+        if session.bind.dialect.name == "postgresql"
+        else select(func.count())
+        .select_from(Report)
+        .join(ReportTriage, ReportTriage.report_id == Report.id)
+        .where(*cleaned_where, func.julianday(ReportTriage.cleaned_at) - func.julianday(Report.created_at) <= TARGET_DAYS)
+    )
+    overdue_statuses = [s for s in OPEN_STATUSES if s != ReportStatus.DISPUTED]
+    overdue = await session.scalar(
+        select(func.count()).where(*in_region, Report.status.in_(overdue_statuses), Report.created_at < now - target)
+    )
+    in_events = (Event.region_code == region_code,) if region_code else ()
+    held = (
+        await session.execute(
+            select(
+                func.count(Event.id),
+                func.coalesce(func.sum(Event.attended), 0),
+                func.coalesce(func.sum(Event.bags), 0),
+                func.coalesce(func.sum(Event.kilograms), 0.0),
+            ).where(*in_events, Event.results_at.is_not(None), Event.status != EventStatus.CANCELLED)
+        )
+    ).one()
+    in_trees = (TreePlanting.region_code == region_code,) if region_code else ()
+    planted = await session.scalar(select(func.coalesce(func.sum(TreePlanting.count), 0)).where(*in_trees))
+    rates = await survival_rates(session, "region", region=region_code)
+    quiz_players = None
+    if region_code is None:
+        quiz_players = int(await session.scalar(select(func.count(func.distinct(QuizRound.user_id)))) or 0)
+    since = now - timedelta(days=31 * MONTHS_SHOWN)
+    received_month = _month(session, Report.created_at)
+    received = dict(
+        (
+            await session.execute(
+                select(received_month, func.count()).where(*in_region, Report.created_at >= since).group_by(received_month)
+            )
+        ).all()
+    )
+    cleaned_month = _month(session, ReportTriage.cleaned_at)
+    cleaned = dict(
+        (
+            await session.execute(
+                select(cleaned_month, func.count())
+                .select_from(ReportTriage)
+                .join(Report, Report.id == ReportTriage.report_id)
+                .where(*in_region, ReportTriage.cleaned_at >= since, Report.status == ReportStatus.CLEANED)
+                .group_by(cleaned_month)
+            )
+        ).all()
+    )
+    months = [(key, int(received.get(key, 0)), int(cleaned.get(key, 0))) for key in _month_keys(now, MONTHS_SHOWN)]
+    return Figures(
+        region_code=region_code,
+        by_status=by_status,
+        median_days_to_clean=median,
+        overdue=int(overdue or 0),
+        disputed=by_status.get(ReportStatus.DISPUTED, 0),
+        cleaned_in_target=int(in_target or 0),
+        events_held=int(held[0]),
+        volunteers=int(held[1]),
+        bags=int(held[2]),
+        kilograms=float(held[3]),
+        trees_planted=int(planted or 0),
+        trees_checked=sum(r.planted for r in rates),
+        trees_alive=sum(r.alive for r in rates),
+        quiz_players=quiz_players,
+        months=months,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RegionStanding:
+    region_code: str
+    open: int
+    cleaned: int
+    cleaned_in_target: int
+
+    def open_per_100k(self, population: int) -> float:
+        return self.open * 100_000 / population if population else 0.0
+
+    @property
+    def share_in_target(self) -> float:
+        return self.cleaned_in_target / self.cleaned if self.cleaned else 0.0
+
+
+async def region_standings(session: AsyncSession) -> dict[str, RegionStanding]:
+    """Open, cleaned and cleaned-within-target reports per region, in two grouped queries."""
+    open_rows = dict(
+        (
+            await session.execute(
+                select(Report.region_code, func.count())
+                .where(Report.status.in_(OPEN_STATUSES))
+                .group_by(Report.region_code)
+            )
+        ).all()
+    )
+    if session.bind.dialect.name == "postgresql":
+        quick = ReportTriage.cleaned_at <= Report.created_at + timedelta(days=TARGET_DAYS)
+    else:
+        quick = func.julianday(ReportTriage.cleaned_at) - func.julianday(Report.created_at) <= TARGET_DAYS
+    cleaned_rows = (
+        await session.execute(
+            select(Report.region_code, func.count(), func.sum(case((quick, 1), else_=0)))
+            .join(ReportTriage, ReportTriage.report_id == Report.id)
+            .where(Report.status == ReportStatus.CLEANED, ReportTriage.cleaned_at.is_not(None))
+            .group_by(Report.region_code)
+        )
+    ).all()
+    cleaned = {code: (int(n), int(q or 0)) for code, n, q in cleaned_rows}
+    codes = set(open_rows) | set(cleaned)
+    return {
+        code: RegionStanding(code, int(open_rows.get(code, 0)), *cleaned.get(code, (0, 0))) for code in codes
+    }
