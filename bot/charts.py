@@ -13,7 +13,8 @@ from functools import cache
 from babel.numbers import format_decimal, format_percent
 
 from bot.certificates import BOLD, REGULAR
-from handlers.services import ComparisonChart, StatsChart
+from bot.geo import GEODATA_DIR, shared_geography
+from handlers.services import ComparisonChart, RegionMap, StatsChart
 
 # One colour per report status, the same in every picture (the digest's map uses them too).
 STATUS_COLOURS = {
@@ -94,21 +95,82 @@ def draw_comparison(chart: ComparisonChart) -> bytes:
     figure.text(0.02, 0.93, chart.subtitle, fontsize=11, color="#555555")
     panels = ((left, chart.per_100k_title, chart.per_100k, False), (right, chart.in_target_title, chart.in_target, True))
     for axes, title, rows, percent in panels:
+        # Rows come best first; barh draws from the bottom, so reversed the best is on top.
         names = [name for name, _v in rows][::-1]
         values = [v for _name, v in rows][::-1]
-        # The worst quarter is red: the lagging regions, visible at a glance.
+        # The worst quarter (now at the bottom) is red: the lagging regions, visible at a glance.
         lagging = max(1, len(rows) // 4)
-        colours = [LAGGING if i >= len(rows) - lagging else FINE for i in range(len(rows))]
+        colours = [LAGGING if i < lagging else FINE for i in range(len(rows))]
         bars = axes.barh(names, values, color=colours)
         for bar, v in zip(bars, values):
             label = format_percent(v, locale=chart.language) if percent else format_decimal(round(v, 1), locale=chart.language)
             axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8)
         axes.set_title(title, fontsize=12, loc="left")
         axes.tick_params(axis="y", labelsize=9)
-        axes.set_xlim(0, (1.0 if percent else max(values + [1])) * 1.2)
+        axes.set_xlim(0, (1.0 if percent else max(values + [1])) * 1.15)
         _number_axis(axes.xaxis, chart.language, percent=percent)
+        if percent:
+            axes.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     figure.text(0.02, 0.015, chart.footnote, fontsize=8, color="#555555", wrap=True)
     figure.tight_layout(rect=(0, 0.04, 1, 0.91))
+    return _png(figure)
+
+
+@cache
+def _shapes(filename: str, key: str) -> dict[str, object]:
+    """Polygons of kz_regions.geojson (by ISO code) or kz_districts.geojson (by pcode), read once."""
+    import json
+
+    from shapely.geometry import shape
+
+    with (GEODATA_DIR / filename).open(encoding="utf-8") as fh:
+        return {f["properties"][key]: shape(f["geometry"]) for f in json.load(fh)["features"]}
+
+
+def _outline(axes, geometry, **style) -> None:
+    polygons = getattr(geometry, "geoms", [geometry])
+    for polygon in polygons:
+        xs, ys = polygon.exterior.xy
+        axes.fill(xs, ys, **style)
+
+
+def draw_region_map(region_map: RegionMap) -> bytes:
+    """The region (equal scale in km: x stretched by cos(latitude)), its districts, its cities
+    named, the reports as dots coloured by status, a legend."""
+    import math
+
+    from matplotlib.lines import Line2D
+
+    plt = _pyplot()
+    geo = shared_geography()
+    outline = _shapes("kz_regions.geojson", "iso_code")[region_map.region_code]
+    figure, axes = plt.subplots(figsize=(10, 8))
+    figure.suptitle(region_map.title, fontsize=16, fontweight="bold", x=0.02, ha="left")
+    figure.text(0.02, 0.915, region_map.subtitle, fontsize=11, color="#555555")
+    _outline(axes, outline, facecolor="#e8f1e4", edgecolor="#3c5a3c", linewidth=1.6)
+    districts = _shapes("kz_districts.geojson", "pcode")
+    for pcode, district in geo.districts.items():
+        if district.region_code != region_map.region_code or pcode not in districts:
+            continue
+        shape_ = districts[pcode]
+        _outline(axes, shape_, facecolor="none", edgecolor="#7d9a7d", linewidth=0.6, linestyle="--")
+        if district.is_city or geo.regions[district.region_code].kind == "city":
+            spot = shape_.representative_point()
+            bare = district.names.get(region_map.language) or district.names["en"]
+            axes.plot(spot.x, spot.y, marker="s", color="#333333", markersize=4)
+            axes.annotate(bare, (spot.x, spot.y), xytext=(4, 4), textcoords="offset points", fontsize=9, color="#222222")
+    for lat, lon, status in region_map.points:
+        axes.plot(lon, lat, "o", color=STATUS_COLOURS.get(status, "#777777"), markersize=7, markeredgecolor="#333333", markeredgewidth=0.5)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=STATUS_COLOURS.get(code, "#777777"), markeredgecolor="#333333", markersize=8, label=label)
+        for code, label in region_map.legend
+    ]
+    if handles:
+        axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    min_x, min_y, max_x, max_y = outline.bounds
+    axes.set_aspect(1 / math.cos(math.radians((min_y + max_y) / 2)))
+    axes.set_axis_off()
+    figure.tight_layout(rect=(0, 0, 1, 0.9))
     return _png(figure)
 
 
@@ -121,6 +183,9 @@ class ChartDrawer:
 
     async def comparison(self, chart: ComparisonChart) -> bytes:
         return await asyncio.to_thread(_one_at_a_time, draw_comparison, chart)
+
+    async def region_map(self, region_map: RegionMap) -> bytes:
+        return await asyncio.to_thread(_one_at_a_time, draw_region_map, region_map)
 
 
 _DRAWING = threading.Lock()

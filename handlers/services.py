@@ -149,10 +149,23 @@ class ComparisonChart:
     title: str
     subtitle: str
     per_100k_title: str
-    per_100k: tuple[tuple[str, float], ...]  # (region name, value), worst first
+    per_100k: tuple[tuple[str, float], ...]  # (region name, value), best (fewest) first
     in_target_title: str
-    in_target: tuple[tuple[str, float], ...]  # (region name, share 0..1), worst first
+    in_target: tuple[tuple[str, float], ...]  # (region name, share 0..1), best first
     footnote: str  # the population figures' source
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMap:
+    """A region's map for its digest: its districts, its cities named, a dot per report coloured
+    by status, with a title, the date and a legend, already translated."""
+
+    language: str
+    region_code: str
+    title: str
+    subtitle: str  # the date
+    legend: tuple[tuple[str, str], ...]  # (status code, its name), the statuses drawn
+    points: tuple[tuple[float, float, str], ...]  # (latitude, longitude, status code)
 
 
 class ChartRenderer(Protocol):
@@ -161,5 +174,9 @@ class ChartRenderer(Protocol):
         ...
 
     async def comparison(self, chart: ComparisonChart) -> bytes:
+        """A PNG."""
+        ...
+
+    async def region_map(self, region_map: RegionMap) -> bytes:
         """A PNG."""
         ...
