@@ -55,7 +55,7 @@ async def summary_lines(ctx: Ctx) -> list[str]:
     """Points, ranks in the region and the country, and the next badge (also on «My profile»)."""
     uid = ctx.user.id
     total = await store.total_of(ctx.session, uid)
-    lines = [ctx.ngettext("🌿 Eco-points: {n}", "🌿 Eco-points: {n}", total)]
+    lines = [ctx._("🌿 Eco-points: {n}", n=total)]
     home = await store.home_region(ctx.session, uid)
     if home:
         ranked = await store.rank_of(ctx.session, uid, home)
@@ -68,7 +68,14 @@ async def summary_lines(ctx: Ctx) -> list[str]:
     if goal is None:
         lines.append(ctx._("Every badge is yours. Thank you!"))
     else:
-        lines.append(ctx.ngettext("Next badge: {goal} eco-points, {n} to go", "Next badge: {goal} eco-points, {n} to go", goal - total, goal=goal))
+        lines.append(
+            ctx.ngettext(
+                "Next badge: {goal} eco-points ({n} more point to go)",
+                "Next badge: {goal} eco-points ({n} more points to go)",
+                goal - total,
+                goal=goal,
+            )
+        )
     return lines
 
 
@@ -99,7 +106,9 @@ async def show_board(ctx: Ctx, press: PointsPress | None = None) -> None:
     if not rows:
         lines.append(ctx._("No eco-points here yet."))
     for standing, name in rows:
-        line = ctx.ngettext("{rank}. {name}: {n}", "{rank}. {name}: {n}", standing.total, rank=standing.rank, name=name)
+        line = ctx.ngettext(
+            "{rank}. {name}: {n} eco-point", "{rank}. {name}: {n} eco-points", standing.total, rank=standing.rank, name=name
+        )
         lines.append(ctx._("👉 {line} (you)", line=line) if standing.user_id == ctx.user.id else line)
     settings = await store.settings_of(ctx.session, ctx.user.id)
     lines += ["", ctx._("Your name is shown on leaderboards.") if settings.show_name else ctx._("Your name is hidden on leaderboards.")]
