@@ -132,6 +132,10 @@ def _outline(axes, geometry, **style) -> None:
     for polygon in polygons:
         xs, ys = polygon.exterior.xy
         axes.fill(xs, ys, **style)
+        if style.get("facecolor") != "none":
+            for hole in polygon.interiors:  # a city of republican significance inside a region
+                hx, hy = hole.xy
+                axes.fill(hx, hy, facecolor="white", edgecolor=style.get("edgecolor"), linewidth=0.8)
 
 
 def draw_region_map(region_map: RegionMap) -> bytes:

@@ -93,6 +93,13 @@ def _month_keys(now: datetime, count: int) -> list[str]:
     return keys[::-1]
 
 
+def _within_target(session: AsyncSession):
+    """Cleaned within TARGET_DAYS of the report, in the session's dialect."""
+    if session.bind.dialect.name == "postgresql":
+        return func.extract("epoch", ReportTriage.cleaned_at - Report.created_at) <= TARGET_DAYS * 86400
+    return func.julianday(ReportTriage.cleaned_at) - func.julianday(Report.created_at) <= TARGET_DAYS
+
+
 async def _median_days(session: AsyncSession, where) -> float | None:
     seconds = func.extract("epoch", ReportTriage.cleaned_at - Report.created_at)
     base = select().select_from(Report).join(ReportTriage, ReportTriage.report_id == Report.id).where(*where)
@@ -119,12 +126,7 @@ async def figures(session: AsyncSession, region_code: str | None, now: datetime)
         select(func.count())
         .select_from(Report)
         .join(ReportTriage, ReportTriage.report_id == Report.id)
-        .where(*cleaned_where, ReportTriage.cleaned_at <= Report.created_at + target)
-        if session.bind.dialect.name == "postgresql"
-        else select(func.count())
-        .select_from(Report)
-        .join(ReportTriage, ReportTriage.report_id == Report.id)
-        .where(*cleaned_where, func.julianday(ReportTriage.cleaned_at) - func.julianday(Report.created_at) <= TARGET_DAYS)
+        .where(*cleaned_where, _within_target(session))
     )
     overdue_statuses = [s for s in OPEN_STATUSES if s != ReportStatus.DISPUTED]
     overdue = await session.scalar(
@@ -214,10 +216,7 @@ async def region_standings(session: AsyncSession) -> dict[str, RegionStanding]:
             )
         ).all()
     )
-    if session.bind.dialect.name == "postgresql":
-        quick = ReportTriage.cleaned_at <= Report.created_at + timedelta(days=TARGET_DAYS)
-    else:
-        quick = func.julianday(ReportTriage.cleaned_at) - func.julianday(Report.created_at) <= TARGET_DAYS
+    quick = _within_target(session)
     cleaned_rows = (
         await session.execute(
             select(Report.region_code, func.count(), func.sum(case((quick, 1), else_=0)))
