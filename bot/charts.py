@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import textwrap
 import threading
 from functools import cache
 
@@ -105,7 +106,7 @@ def draw_comparison(chart: ComparisonChart) -> bytes:
         for bar, v in zip(bars, values):
             label = format_percent(v, locale=chart.language) if percent else format_decimal(round(v, 1), locale=chart.language)
             axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8)
-        axes.set_title(title, fontsize=11, loc="left")
+        axes.set_title(textwrap.fill(title, 52), fontsize=11, loc="left")
         axes.tick_params(axis="y", labelsize=9)
         axes.set_xlim(0, (1.0 if percent else max(values + [1])) * 1.15)
         _number_axis(axes.xaxis, chart.language, percent=percent)

@@ -114,8 +114,8 @@ async def show_comparison(ctx: Ctx) -> None:
     language = ctx.tr.language
     standings = await region_standings(ctx.session)
     per_100k, in_target, unknown = [], [], []
-    for code in geo.regions:
-        name = area_name(geo, language, code, None)
+    for region in geo.region_list(language):  # in the language's alphabetical order: ties stay so
+        code, name = region.code, region.name(language)
         standing = standings.get(code)
         people = population(code)
         if people is None:
@@ -123,11 +123,11 @@ async def show_comparison(ctx: Ctx) -> None:
         else:
             per_100k.append((name, standing.open_per_100k(people) if standing else 0.0))
         in_target.append((name, standing.share_in_target if standing else 0.0))
-    per_100k.sort(key=lambda row: (row[1], row[0]))
-    in_target.sort(key=lambda row: (-row[1], row[0]))
+    per_100k.sort(key=lambda row: row[1])  # stable: equal values keep the alphabetical order
+    in_target.sort(key=lambda row: -row[1])
     footnote = ctx._("Population: {source}, latest published figures.", source=SOURCE)
     if unknown:
-        footnote += " " + ctx._("No verified population figure yet: {regions}.", regions=", ".join(sorted(unknown)))
+        footnote += " " + ctx._("No verified population figure yet: {regions}.", regions=", ".join(unknown))
     chart = ComparisonChart(
         language=language,
         title=ctx._("The regions compared"),
