@@ -36,6 +36,7 @@ REGIONS = ["KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33
 INDEXES = {
     "ix_reports_region_status": "CREATE INDEX ix_reports_region_status ON reports (region_code, status, created_at)",
     "ix_reports_created": "CREATE INDEX ix_reports_created ON reports (created_at)",
+    "ix_reports_status_created": "CREATE INDEX ix_reports_status_created ON reports (status, created_at)",
     "ix_report_triage_cleaned": "CREATE INDEX ix_report_triage_cleaned ON report_triage (cleaned_at, report_id)",
     "ix_points_ledger_user_created": "CREATE INDEX ix_points_ledger_user_created ON points_ledger (user_id, created_at)",
     "ix_points_ledger_region_created": "CREATE INDEX ix_points_ledger_region_created ON points_ledger (region_code, created_at)",
@@ -111,7 +112,7 @@ async def measure(sessions) -> dict[str, float]:
     calls = {
         "/stats country": lambda s: figures(s, None, now),
         "/stats region (Almaty)": lambda s: figures(s, "KZ-75", now),
-        "region comparison": region_standings,
+        "region comparison": lambda s: region_standings(s, now),
         "leaderboard country, all time": lambda s: points.leaderboard(s),
         "leaderboard region, this month": lambda s: points.leaderboard(s, region_code="KZ-75", since=since),
         "rank in country + region (profile)": lambda s: _ranks(s),
@@ -124,12 +125,13 @@ async def _ranks(session) -> None:
     await points.rank_of(session, 4242, await points.home_region(session, 4242))
 
 
-async def main(reports: int, users: int, url: str) -> None:
+async def main(reports: int, users: int, url: str, skip_load: bool) -> None:
     engine = create_async_engine(url)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    started = time.perf_counter()
-    await load(engine, reports, users)
-    print(f"loaded {reports:,} reports and {users:,} users in {time.perf_counter() - started:.0f} s")
+    if not skip_load:
+        started = time.perf_counter()
+        await load(engine, reports, users)
+        print(f"loaded {reports:,} reports and {users:,} users in {time.perf_counter() - started:.0f} s")
     indexed = await measure(sessions)
     async with engine.begin() as conn:
         for name in INDEXES:
@@ -150,5 +152,6 @@ if __name__ == "__main__":
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/taza_points")
+    parser.add_argument("--skip-load", action="store_true", help="measure the data a previous run loaded")
     args = parser.parse_args()
-    asyncio.run(main(args.reports, args.users, args.database_url))
+    asyncio.run(main(args.reports, args.users, args.database_url, args.skip_load))

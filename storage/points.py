@@ -199,14 +199,22 @@ async def rank_of(
     session: AsyncSession, user_id: int, region_code: str | None = None, since: datetime | None = None
 ) -> tuple[int, int] | None:
     """(rank, people ranked) of the person among everyone with points (in a region / since a
-    time); None when the person has none there. Equal totals share a rank."""
-    totals = _totals(region_code, since)
-    mine = await session.scalar(select(totals.c.total).where(totals.c.user_id == user_id))
-    if not mine or mine <= 0:
+    time); None when the person has none there. Equal totals share a rank. One query: the totals
+    are summed once (a CTE used twice is computed once)."""
+    totals = _totals(region_code, since).element.cte("totals")
+    mine = select(totals.c.total).where(totals.c.user_id == user_id).scalar_subquery()
+    row = (
+        await session.execute(
+            select(
+                mine,
+                func.count().filter(totals.c.total > mine),
+                func.count().filter(totals.c.total > 0),
+            ).select_from(totals)
+        )
+    ).one()
+    if not row[0] or row[0] <= 0:
         return None
-    above = await session.scalar(select(func.count()).select_from(totals).where(totals.c.total > mine))
-    ranked = await session.scalar(select(func.count()).select_from(totals).where(totals.c.total > 0))
-    return int(above or 0) + 1, int(ranked or 0)
+    return int(row[1]) + 1, int(row[2])
 
 
 @dataclass(frozen=True, slots=True)

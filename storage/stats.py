@@ -27,9 +27,11 @@ MONTHS_SHOWN = 12
 KZ_OFFSET = timedelta(hours=5)  # Kazakhstan: UTC+5, no daylight saving (since 1 March 2024)
 
 # Indexes /stats needs beyond those of the reports' own queries (created by migration 0012):
-# months of reports received over the whole country, and cleanings by time.
+# months of reports received over the whole country, overdue reports (open statuses reported
+# before a time), and cleanings by time.
 STATS_INDEXES = (
     Index("ix_reports_created", Report.created_at),
+    Index("ix_reports_status_created", Report.status, Report.created_at),
     Index("ix_report_triage_cleaned", ReportTriage.cleaned_at, ReportTriage.report_id),
 )
 
@@ -38,10 +40,13 @@ STATS_INDEXES = (
 class Figures:
     region_code: str | None  # None: the whole country
     by_status: dict[str, int]
+    # Cleaning times are of the reports cleaned in the last MONTHS_SHOWN months: the programme's
+    # current pace, and a bounded amount of rows to read however long the bot has run.
     median_days_to_clean: float | None
+    cleaned_recently: int
     overdue: int  # open, not disputed, reported more than TARGET_DAYS ago
     disputed: int
-    cleaned_in_target: int  # of the cleaned reports, cleaned within TARGET_DAYS
+    cleaned_in_target: int  # of those cleaned recently, cleaned within TARGET_DAYS
     events_held: int
     volunteers: int
     bags: int
@@ -70,7 +75,7 @@ class Figures:
 
     @property
     def share_in_target(self) -> float | None:
-        return self.cleaned_in_target / self.cleaned if self.cleaned else None
+        return self.cleaned_in_target / self.cleaned_recently if self.cleaned_recently else None
 
 
 def _month(session: AsyncSession, column):
@@ -100,15 +105,25 @@ def _within_target(session: AsyncSession):
     return func.julianday(ReportTriage.cleaned_at) - func.julianday(Report.created_at) <= TARGET_DAYS
 
 
-async def _median_days(session: AsyncSession, where) -> float | None:
+async def _cleaning_times(session: AsyncSession, where) -> tuple[float | None, int, int]:
+    """Over the reports cleaned in the window: the median days from report to cleaned, how many
+    were cleaned, and how many of them within TARGET_DAYS; one pass over the join."""
     seconds = func.extract("epoch", ReportTriage.cleaned_at - Report.created_at)
     base = select().select_from(Report).join(ReportTriage, ReportTriage.report_id == Report.id).where(*where)
     if session.bind.dialect.name == "postgresql":
-        value = await session.scalar(base.add_columns(func.percentile_cont(0.5).within_group(seconds)))
-        return None if value is None else float(value) / 86400
+        median, cleaned, quick = (
+            await session.execute(
+                base.add_columns(
+                    func.percentile_cont(0.5).within_group(seconds),
+                    func.count(),
+                    func.count().filter(_within_target(session)),
+                )
+            )
+        ).one()
+        return (None if median is None else float(median) / 86400), int(cleaned), int(quick)
     rows = await session.execute(base.add_columns(Report.created_at, ReportTriage.cleaned_at))
     days = [(cleaned - created).total_seconds() / 86400 for created, cleaned in rows.all()]
-    return statistics.median(days) if days else None
+    return (statistics.median(days) if days else None), len(days), sum(d <= TARGET_DAYS for d in days)
 
 
 async def figures(session: AsyncSession, region_code: str | None, now: datetime) -> Figures:
@@ -119,15 +134,10 @@ async def figures(session: AsyncSession, region_code: str | None, now: datetime)
             await session.execute(select(Report.status, func.count()).where(*in_region).group_by(Report.status))
         ).all()
     }
-    cleaned_where = (*in_region, Report.status == ReportStatus.CLEANED, ReportTriage.cleaned_at.is_not(None))
-    median = await _median_days(session, cleaned_where)
+    since = now - timedelta(days=31 * MONTHS_SHOWN)
+    recent = (*in_region, Report.status == ReportStatus.CLEANED, ReportTriage.cleaned_at >= since)
+    median, cleaned_recently, in_target = await _cleaning_times(session, recent)
     target = timedelta(days=TARGET_DAYS)
-    in_target = await session.scalar(
-        select(func.count())
-        .select_from(Report)
-        .join(ReportTriage, ReportTriage.report_id == Report.id)
-        .where(*cleaned_where, _within_target(session))
-    )
     overdue_statuses = [s for s in OPEN_STATUSES if s != ReportStatus.DISPUTED]
     overdue = await session.scalar(
         select(func.count()).where(*in_region, Report.status.in_(overdue_statuses), Report.created_at < now - target)
@@ -149,7 +159,6 @@ async def figures(session: AsyncSession, region_code: str | None, now: datetime)
     quiz_players = None
     if region_code is None:
         quiz_players = int(await session.scalar(select(func.count(func.distinct(QuizRound.user_id)))) or 0)
-    since = now - timedelta(days=31 * MONTHS_SHOWN)
     received_month = _month(session, Report.created_at)
     received = dict(
         (
@@ -175,9 +184,10 @@ async def figures(session: AsyncSession, region_code: str | None, now: datetime)
         region_code=region_code,
         by_status=by_status,
         median_days_to_clean=median,
+        cleaned_recently=cleaned_recently,
         overdue=int(overdue or 0),
         disputed=by_status.get(ReportStatus.DISPUTED, 0),
-        cleaned_in_target=int(in_target or 0),
+        cleaned_in_target=in_target,
         events_held=int(held[0]),
         volunteers=int(held[1]),
         bags=int(held[2]),
@@ -205,8 +215,9 @@ class RegionStanding:
         return self.cleaned_in_target / self.cleaned if self.cleaned else 0.0
 
 
-async def region_standings(session: AsyncSession) -> dict[str, RegionStanding]:
-    """Open, cleaned and cleaned-within-target reports per region, in two grouped queries."""
+async def region_standings(session: AsyncSession, now: datetime) -> dict[str, RegionStanding]:
+    """Open reports, and reports cleaned in the last MONTHS_SHOWN months with those cleaned within
+    the target time, per region, in two grouped queries."""
     open_rows = dict(
         (
             await session.execute(
@@ -221,7 +232,7 @@ async def region_standings(session: AsyncSession) -> dict[str, RegionStanding]:
         await session.execute(
             select(Report.region_code, func.count(), func.sum(case((quick, 1), else_=0)))
             .join(ReportTriage, ReportTriage.report_id == Report.id)
-            .where(Report.status == ReportStatus.CLEANED, ReportTriage.cleaned_at.is_not(None))
+            .where(Report.status == ReportStatus.CLEANED, ReportTriage.cleaned_at >= now - timedelta(days=31 * MONTHS_SHOWN))
             .group_by(Report.region_code)
         )
     ).all()

@@ -112,7 +112,7 @@ async def on_press(ctx: Ctx) -> None:
 async def show_comparison(ctx: Ctx) -> None:
     geo = ctx.service(GEO)
     language = ctx.tr.language
-    standings = await region_standings(ctx.session)
+    standings = await region_standings(ctx.session, ctx.now)
     per_100k, in_target, unknown = [], [], []
     for region in geo.region_list(language):  # in the language's alphabetical order: ties stay so
         code, name = region.code, region.name(language)
@@ -134,7 +134,7 @@ async def show_comparison(ctx: Ctx) -> None:
         subtitle=ctx.tr.date(ctx.now),
         per_100k_title=ctx._("Open reports per 100,000 people (fewest first)"),
         per_100k=tuple(per_100k),
-        in_target_title=ctx._("Cleaned within {days} days (best first)", days=TARGET_DAYS),
+        in_target_title=ctx._("Cleaned within {days} days, last 12 months (best first)", days=TARGET_DAYS),
         in_target=tuple(in_target),
         footnote=footnote,
     )

@@ -26,9 +26,9 @@ def figure_lines(tr: Translator, place: str, f: Figures) -> list[str]:
         if f.by_status.get(status):
             lines.append(f"• {status_name(tr, status)}: {n(f.by_status[status])}")
     if f.median_days_to_clean is not None:
-        lines.append(tr._("Median time from report to cleaned: {days} days", days=n(round(f.median_days_to_clean, 1))))
+        lines.append(tr._("Median time from report to cleaned (last 12 months): {days} days", days=n(round(f.median_days_to_clean, 1))))
     if f.share_in_target is not None:
-        lines.append(tr._("Cleaned within {days} days: {share}", days=TARGET_DAYS, share=tr.percent(f.share_in_target)))
+        lines.append(tr._("Cleaned within {days} days (last 12 months): {share}", days=TARGET_DAYS, share=tr.percent(f.share_in_target)))
     lines.append(tr._("Overdue (open for more than {days} days): {n}", days=TARGET_DAYS, n=n(f.overdue)))
     lines.append(tr._("Disputed: {n}", n=n(f.disputed)))
     lines.append(tr._("Cleanup events held: {events}, volunteers: {people}", events=n(f.events_held), people=n(f.volunteers)))

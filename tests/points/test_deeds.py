@@ -76,3 +76,23 @@ async def test_quiz_answers_are_capped_per_kazakhstan_day(app) -> None:
     assert sum(p for _d, _r, p in rows) == QUIZ_CORRECT_PER_DAY + 1
     assert len({ref for _d, ref, _p in rows}) == len(rows)  # each answer at most once
     assert told == [uid]  # the badge of 10 points, announced once
+
+
+async def test_trees_alive_at_six_months_pay_per_tree(app, clock) -> None:
+    from datetime import date
+
+    from tests.support import images
+    from tests.trees.support import plant, run_checkins
+    from tests.trees.support import user_id as tree_user_id
+
+    alice = Chat(app, "alice")
+    await alice.onboard("Қазақша")
+    uid = await tree_user_id(app, "alice")
+    pid = await plant(app, uid, count=10, planted_on=date(2026, 5, 31))
+    clock.advance(days=185)
+    await run_checkins(app)
+    await alice.press(f"treecheck:answer:{pid}:6", None)
+    await alice.send("8")
+    await alice.photo(images.jpeg(9))
+    await alice.press(f"treecheck:answer:{pid}:6", None)  # answered already: nothing more
+    assert await entries(app, uid) == [("trees_alive", f"{pid}:6", 40)]

@@ -86,3 +86,32 @@ async def test_settle_is_idempotent_and_races_append_once(app) -> None:
         assert (first.rowcount, second.rowcount) == (1, 0)
         assert await s.scalar(select(func.count()).select_from(PointsEntry)) == 2
         assert await store.total_of(s, uid) == 0
+
+
+async def test_still_there_then_cleaned_pays_and_a_dispute_takes_it_back(app, setup, clock) -> None:
+    from tests.moderation.test_moderation import confirm_almaty_reports
+    from tests.support import images
+
+    ids = setup["ids"]
+    mod = await confirm_almaty_reports(app, ids)
+    clock.advance(days=31)
+    await run_job(app, "still_there")
+    await app.sender.flush()
+    aigerim = setup["aigerim"]
+    await aigerim.press(f"still:{ids['aigerim']}:photo", None)
+    await aigerim.photo(images.jpeg(seed=93))
+    await mod.press(f"mod:done:{ids['aigerim']}")
+    await mod.photo(images.jpeg(seed=94))
+    uid = await user_id_of(app, "aigerim")
+    rid = str(ids["aigerim"])
+    assert await ledger_of(app, uid) == [("report_confirmed", rid, 0, 10), ("still_there_cleaned", rid, 0, 15)]
+    clock.advance(days=2)
+    await aigerim.press(f"dispute:{ids['aigerim']}", None)
+    await aigerim.send("Қоқыс әлі де сол жерде")
+    await aigerim.photo(images.jpeg(seed=95))
+    # The cleaning is disputed: its bonus goes back; the report was confirmed, so that stays.
+    assert await ledger_of(app, uid) == [
+        ("report_confirmed", rid, 0, 10),
+        ("still_there_cleaned", rid, 0, 15),
+        ("still_there_cleaned", rid, 1, -15),
+    ]

@@ -82,8 +82,8 @@ async def test_stats_for_the_country_and_my_region(app, clock, language, tmp_pat
     if language == "en":
         text = country.text
         assert "Reports: 6" in text and "• cleaned: 2" in text and "• rejected: 1" in text
-        assert "Median time from report to cleaned: 25 days" in text  # (10 + 40) / 2
-        assert "Cleaned within 30 days: 50%" in text
+        assert "Median time from report to cleaned (last 12 months): 25 days" in text  # (10 + 40) / 2
+        assert "Cleaned within 30 days (last 12 months): 50%" in text
         assert "Overdue (open for more than 30 days): 1" in text and "Disputed: 1" in text
         assert "Cleanup events held: 1, volunteers: 12" in text and "Bags collected: 30, kg: 85.5" in text
         assert "Trees planted: 10" in text and "7 of 10 (survival rate 70%)" in text

@@ -35,6 +35,7 @@ def upgrade() -> None:
     op.create_index('ix_points_ledger_region_created', 'points_ledger', ['region_code', 'created_at'], unique=False)
     op.create_index('ix_points_ledger_created', 'points_ledger', ['created_at'], unique=False)
     op.create_index('ix_reports_created', 'reports', ['created_at'], unique=False)
+    op.create_index('ix_reports_status_created', 'reports', ['status', 'created_at'], unique=False)
     op.create_index('ix_report_triage_cleaned', 'report_triage', ['cleaned_at', 'report_id'], unique=False)
     op.create_table('points_settings',
     sa.Column('user_id', BIG, nullable=False),
@@ -48,6 +49,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('points_settings')
     op.drop_index('ix_report_triage_cleaned', table_name='report_triage')
+    op.drop_index('ix_reports_status_created', table_name='reports')
     op.drop_index('ix_reports_created', table_name='reports')
     op.drop_index('ix_points_ledger_created', table_name='points_ledger')
     op.drop_index('ix_points_ledger_region_created', table_name='points_ledger')
