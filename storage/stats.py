@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, case, func, literal_column, select
+from sqlalchemy import Index, case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.events import Event, EventStatus
@@ -79,10 +79,16 @@ class Figures:
 
 
 def _month(session: AsyncSession, column):
-    """The Kazakhstan calendar month of a UTC timestamp, as 'YYYY-MM', in the session's dialect."""
+    """The Kazakhstan calendar month of a UTC timestamp, in the session's dialect: a timestamp of
+    the month's first day on PostgreSQL (date_trunc is cheaper than formatting every row), 'YYYY-MM'
+    on SQLite. `_month_key` makes either a key."""
     if session.bind.dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Almaty", column), literal_column("'YYYY-MM'"))
+        return func.date_trunc("month", func.timezone("Asia/Almaty", column))
     return func.strftime("%Y-%m", column, "+5 hours")
+
+
+def _month_key(value) -> str:
+    return value if isinstance(value, str) else f"{value.year:04d}-{value.month:02d}"
 
 
 def _month_keys(now: datetime, count: int) -> list[str]:
@@ -105,25 +111,45 @@ def _within_target(session: AsyncSession):
     return func.julianday(ReportTriage.cleaned_at) - func.julianday(Report.created_at) <= TARGET_DAYS
 
 
-async def _cleaning_times(session: AsyncSession, where) -> tuple[float | None, int, int]:
-    """Over the reports cleaned in the window: the median days from report to cleaned, how many
-    were cleaned, and how many of them within TARGET_DAYS; one pass over the join."""
+@dataclass(frozen=True, slots=True)
+class _Cleanings:
+    median_days: float | None
+    count: int
+    in_target: int
+    per_month: dict[str, int]
+
+
+async def _cleanings(session: AsyncSession, where) -> _Cleanings:
+    """Over the reports cleaned in the window: the median days from report to cleaned, how many,
+    how many within TARGET_DAYS, and how many per month; one pass over the join (PostgreSQL groups
+    by month and by nothing at once; SQLite's rows are few enough to count here)."""
     seconds = func.extract("epoch", ReportTriage.cleaned_at - Report.created_at)
     base = select().select_from(Report).join(ReportTriage, ReportTriage.report_id == Report.id).where(*where)
     if session.bind.dialect.name == "postgresql":
-        median, cleaned, quick = (
+        month = _month(session, ReportTriage.cleaned_at)
+        rows = (
             await session.execute(
                 base.add_columns(
+                    month,
                     func.percentile_cont(0.5).within_group(seconds),
                     func.count(),
                     func.count().filter(_within_target(session)),
-                )
+                ).group_by(func.grouping_sets(tuple_(month), tuple_()))
             )
-        ).one()
-        return (None if median is None else float(median) / 86400), int(cleaned), int(quick)
-    rows = await session.execute(base.add_columns(Report.created_at, ReportTriage.cleaned_at))
-    days = [(cleaned - created).total_seconds() / 86400 for created, cleaned in rows.all()]
-    return (statistics.median(days) if days else None), len(days), sum(d <= TARGET_DAYS for d in days)
+        ).all()
+        per_month = {_month_key(m): int(n) for m, _median, n, _quick in rows if m is not None}
+        total = next(((median, n, quick) for m, median, n, quick in rows if m is None), (None, 0, 0))
+        median = None if total[0] is None else float(total[0]) / 86400
+        return _Cleanings(median, int(total[1]), int(total[2]), per_month)
+    rows = (await session.execute(base.add_columns(Report.created_at, ReportTriage.cleaned_at))).all()
+    days = [(cleaned - created).total_seconds() / 86400 for created, cleaned in rows]
+    per_month: dict[str, int] = {}
+    for _created, cleaned in rows:
+        key = _month_key(cleaned + KZ_OFFSET)
+        per_month[key] = per_month.get(key, 0) + 1
+    return _Cleanings(
+        statistics.median(days) if days else None, len(days), sum(d <= TARGET_DAYS for d in days), per_month
+    )
 
 
 async def figures(session: AsyncSession, region_code: str | None, now: datetime) -> Figures:
@@ -136,7 +162,7 @@ async def figures(session: AsyncSession, region_code: str | None, now: datetime)
     }
     since = now - timedelta(days=31 * MONTHS_SHOWN)
     recent = (*in_region, Report.status == ReportStatus.CLEANED, ReportTriage.cleaned_at >= since)
-    median, cleaned_recently, in_target = await _cleaning_times(session, recent)
+    cleanings = await _cleanings(session, recent)
     target = timedelta(days=TARGET_DAYS)
     overdue_statuses = [s for s in OPEN_STATUSES if s != ReportStatus.DISPUTED]
     overdue = await session.scalar(
@@ -160,34 +186,23 @@ async def figures(session: AsyncSession, region_code: str | None, now: datetime)
     if region_code is None:
         quiz_players = int(await session.scalar(select(func.count(func.distinct(QuizRound.user_id)))) or 0)
     received_month = _month(session, Report.created_at)
-    received = dict(
-        (
+    received = {
+        _month_key(month): int(n)
+        for month, n in (
             await session.execute(
                 select(received_month, func.count()).where(*in_region, Report.created_at >= since).group_by(received_month)
             )
         ).all()
-    )
-    cleaned_month = _month(session, ReportTriage.cleaned_at)
-    cleaned = dict(
-        (
-            await session.execute(
-                select(cleaned_month, func.count())
-                .select_from(ReportTriage)
-                .join(Report, Report.id == ReportTriage.report_id)
-                .where(*in_region, ReportTriage.cleaned_at >= since, Report.status == ReportStatus.CLEANED)
-                .group_by(cleaned_month)
-            )
-        ).all()
-    )
-    months = [(key, int(received.get(key, 0)), int(cleaned.get(key, 0))) for key in _month_keys(now, MONTHS_SHOWN)]
+    }
+    months = [(key, received.get(key, 0), cleanings.per_month.get(key, 0)) for key in _month_keys(now, MONTHS_SHOWN)]
     return Figures(
         region_code=region_code,
         by_status=by_status,
-        median_days_to_clean=median,
-        cleaned_recently=cleaned_recently,
+        median_days_to_clean=cleanings.median_days,
+        cleaned_recently=cleanings.count,
         overdue=int(overdue or 0),
         disputed=by_status.get(ReportStatus.DISPUTED, 0),
-        cleaned_in_target=in_target,
+        cleaned_in_target=cleanings.in_target,
         events_held=int(held[0]),
         volunteers=int(held[1]),
         bags=int(held[2]),
