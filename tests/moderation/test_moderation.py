@@ -232,7 +232,7 @@ async def test_each_step_is_told_to_the_reporter_in_their_language(app, setup, c
     assert "TZ-" in aigerim.history[-1].text and aigerim.history[-1].kind == "status_update"
 
     reasons = await mod.press(f"mod:rej:{ids['boris']}")
-    assert [c.id for c in reasons[0].choices][0] == f"mod:rr:{ids['boris']}:not_dump"
+    assert [c.id for c in reasons[0].choices][0] == f"mod:rr:{ids['boris']}:cannot_locate"
     await mod.press(f"mod:rr:{ids['boris']}:spam")
     assert "отклонено" in boris.history[-1].text.lower() and "спам" in boris.history[-1].text.lower()
 
