@@ -176,7 +176,10 @@ async def on_menu_choice(ctx: Ctx) -> None:
         return
     pick = MenuPick.parse(ctx.choice)
     entry = ctx.router.menu_entry_by_id(pick.entry) if pick else None
-    if entry is None or not await entry.shown_to(ctx):
+    if entry is not None and not await entry.shown_to(ctx):  # e.g. «Moderation» after the role went
+        await show_menu(ctx, ctx._("Please choose one of the options below."))
+        return
+    if entry is None:
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return
     ctx.end_flow()

@@ -20,6 +20,7 @@ from handlers.start import show_menu
 from handlers.types import Choice, Kind, Reply
 from storage.moderation import FollowUpPhoto, ReportQuestion
 from storage.reports import Report
+from storage.users import latest_address
 
 log = logging.getLogger(__name__)
 QUESTION_LIMIT = 500
@@ -107,9 +108,14 @@ async def on_answer(ctx: Ctx) -> None:
 
 
 async def _tell_moderators(ctx: Ctx, report: Report, question: ReportQuestion) -> None:
+    """The answer goes where the report's cards go (the region's chats, or the national queue),
+    and to the moderator who asked, wherever they wrote from."""
     destinations, _national = await region_destinations(
         ctx.session, report.region_code, ctx.service("settings").ADMINS
     )
+    asker = await latest_address(ctx.session, question.asked_by_id)
+    if asker is not None and all((c, i) != asker[:2] for c, i, _ in destinations):
+        destinations.append(asker)
     for channel, chat_id, language in destinations:
         tr = ctx.notifier.translator(language)
         header = tr._(

@@ -82,7 +82,8 @@ async def arriving(ctx: Ctx, regions: set[str] | None) -> int:
 
 
 def clock_time(tr: Translator, moment: datetime) -> str:
-    return format_time(moment, "short", tzinfo=KZ_TZ, locale=tr.language)
+    """Kazakhstan's time of day on the 24-hour clock, as the country writes it ("14:05")."""
+    return format_time(moment, "HH:mm", tzinfo=KZ_TZ, locale=tr.language)
 
 
 async def forecast(ctx: Ctx, regions: set[str] | None) -> str | None:
