@@ -44,7 +44,7 @@ class RegionArgument(argparse.Action):
         if code is None:
             raise argparse.ArgumentError(
                 self,
-                f"{text!r} is not a region: use a code (KZ-10 ... KZ-79, see the README), "
+                f"{text!r} is not a region: use a region code (KZ-10 ... KZ-79, see the README), "
                 "a region's name in Kazakh, Russian or English, or 'national'",
             )
         setattr(namespace, self.dest, code)

@@ -1,5 +1,7 @@
 """Triage by moderators: confirm, reject with a reason, in progress, cleaned (with an "after"
-photo), another region, internal note; `/queue` and `/report CODE`.
+photo), ask the reporter, another region, internal note; «Moderation» in the menu, `/queue` and
+`/report CODE`. After every action the next report of the queue is shown (handlers.moderation.queue),
+and a card offers only the actions valid for the report's status (`triage.may`).
 
 Report cards carry `CardPress` buttons ("mod:VERB:ID[:ARG]") that work in any chat at any time (router
 actions), so each press re-checks the role for the report's region and the report's current
