@@ -17,6 +17,7 @@ from sqlalchemy import select
 from handlers.context import Ctx, Handler
 from handlers.i18n import N_
 from handlers.moderation import questions
+from handlers.moderation.coverage import checker_of, passed_on
 from handlers.moderation.access import actor, may_moderate, my_regions, refuse
 from handlers.moderation.queue import figures, forecast, scope, send_card, show_next, waiting
 from handlers.moderation.routing import region_destinations
@@ -255,15 +256,8 @@ async def reassign(ctx: Ctx, report: Report, region_code: str) -> None:
         tr = ctx.notifier.translator(language)
         header = tr._("🔀 Passed on from another region")
         ctx.notifier.to_chat(channel, chat_id, report_card(tr, report, geo, header=header))
-    await tell_reporter(
-        ctx,
-        report,
-        lambda tr: tr._(
-            "Your report {code} has been passed to the moderators of {region}.",
-            code=report.code,
-            region=region.name(tr.language),
-        ),
-    )
+    checker = await checker_of(ctx.session, region_code, settings.ADMINS)
+    await tell_reporter(ctx, report, lambda tr: passed_on(tr, report.code, region.name(tr.language), checker))
     said = ctx._("{code} has been passed to {region}.", code=report.code, region=region.name(ctx.tr.language))
     await show_next(ctx, after=report, said=said)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from handlers.context import Ctx
 from handlers.moderation.access import actor, refuse_admin
+from handlers.moderation.coverage import uncovered_regions
 from handlers.moderation.regions import find_region
 from handlers.services import GEO
 from handlers.router import Router
@@ -158,4 +159,12 @@ async def list_moderators(ctx: Ctx) -> None:
     lines += [f"• {region_label(ctx, c.region_code)}: {c.channel}:{c.chat_id}" for c in chat_rows]
     if not chat_rows:
         lines.append(ctx._("none yet"))
+    uncovered = await uncovered_regions(ctx.session, ctx.service(GEO).regions)
+    if uncovered:
+        lines.append(
+            ctx._(
+                "⚠️ Regions with no moderators (their reports go to the national queue): {regions}",
+                regions=", ".join(uncovered),
+            )
+        )
     ctx.reply("\n".join(lines))

@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Ctx
+from handlers.i18n import Translator
 from handlers.places import area_name
 from handlers.services import GEO
 from storage.moderation import NATIONAL, chats_of_region, moderated_regions
@@ -51,11 +52,36 @@ async def what_happens_next(ctx: Ctx, region_code: str) -> str:
     )
 
 
+def passed_on(tr: Translator, code: str, region: str, checker: Checker) -> str:
+    """The reporter's news that a moderator passed the report to another region, saying who
+    will look at it there."""
+    if checker is Checker.MODERATORS:
+        return tr._("Your report {code} has been passed to the moderators of {region}.", code=code, region=region)
+    if checker is Checker.NATIONAL:
+        return tr._(
+            "Your report {code} has been passed to {region}. It has no moderators of its own yet, so the "
+            "bot's administrators will check it.",
+            code=code,
+            region=region,
+        )
+    return tr._(
+        "Your report {code} has been passed to {region}. Nobody has been appointed to check its reports "
+        "yet; it will be checked once a moderator is appointed.",
+        code=code,
+        region=region,
+    )
+
+
+async def uncovered_regions(session: AsyncSession, region_codes: Iterable[str]) -> list[str]:
+    """The regions with no moderator, by code."""
+    return sorted(set(region_codes) - await moderated_regions(session))
+
+
 async def coverage_warnings(session: AsyncSession, region_codes: Iterable[str], admins: Iterable[str]) -> list[str]:
     """For operators (English, like the rest of the logs): regions with no moderators, and an
     empty national queue."""
     warnings = []
-    uncovered = sorted(set(region_codes) - await moderated_regions(session))
+    uncovered = await uncovered_regions(session, region_codes)
     if uncovered:
         warnings.append(
             f"{len(uncovered)} region(s) have no moderators; their reports go to the national queue: "
