@@ -24,6 +24,7 @@ from handlers.types import Reply
 from storage.moderation import ReportTriage
 from storage.reports import Report, ReportStatus
 
+# glossary: queue (of reports waiting for triage) = кезек / очередь; triage = қарау / рассмотрение
 # The handover runs every HANDOVER_EVERY_MINUTES counted from this moment (jobs/handover.py
 # schedules it so), which lets a moderator be told when the next one comes.
 HANDOVER_ANCHOR = datetime(2024, 1, 1, tzinfo=timezone.utc)
