@@ -170,7 +170,7 @@ async def show_menu(ctx: Ctx, text: str | None = None) -> None:
     if ctx.user.consent_at is None:
         await start(ctx)
         return
-    choices = [Choice(MenuPick(entry.id).id, ctx._(entry.label)) for entry in ctx.router.menu]
+    choices = [Choice(MenuPick(e.id).id, ctx._(e.label)) for e in ctx.router.menu if await e.shown_to(ctx)]
     question = ctx._("Main menu. What would you like to do?")
     ctx.ask("menu.main", text or question, choices, menu=False, repeat=question)
 
@@ -181,6 +181,9 @@ async def on_menu_choice(ctx: Ctx) -> None:
         return
     pick = MenuPick.parse(ctx.choice)
     entry = ctx.router.menu_entry_by_id(pick.entry) if pick else None
+    if entry is not None and not await entry.shown_to(ctx):  # e.g. «Moderation» after the role went
+        await show_menu(ctx, ctx._("Please choose one of the options below."))
+        return
     if entry is None:
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return
