@@ -57,6 +57,11 @@ class MenuEntry:
     label: str  # an N_() message id
     order: int
     handler: Handler
+    # Shown only to whom this says yes (for example «Moderation» to moderators); None: to everyone.
+    visible: Callable[["Ctx"], Awaitable[bool]] | None = None
+
+    async def shown_to(self, ctx: "Ctx") -> bool:
+        return self.visible is None or await self.visible(ctx)
 
 
 class Flows(Protocol):

@@ -6,11 +6,12 @@ untranslated until a `Translator` is at hand."""
 from __future__ import annotations
 
 import gettext
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel import Locale
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
@@ -54,8 +55,10 @@ class Translator:
 
     def datetime(self, value: datetime) -> str:
         """A moment in Kazakhstan's time, written the way the user's locale writes it."""
-        local = value.astimezone(timezone.utc)
-        return format_datetime(local, "medium", tzinfo=KZ_TZ, locale=self.language)
+        local = value.astimezone(KZ_TZ)
+        time = format_time(local.time(), "short", locale=self.language)  # no seconds: "07:00"
+        day = format_date(local.date(), "medium", locale=self.language)
+        return Locale.parse(self.language).datetime_formats["medium"].format(time, day)
 
     def date(self, value: datetime) -> str:
         return format_date(value.astimezone(KZ_TZ).date(), "medium", locale=self.language)

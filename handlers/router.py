@@ -6,7 +6,7 @@ adding a module and its line in `handlers.FLOW_MODULES`: no channel code changes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,11 +92,15 @@ class Router:
 
         return decorate
 
-    def menu_entry(self, entry_id: str, label: str, order: int) -> Callable[[Handler], Handler]:
+    def menu_entry(
+        self, entry_id: str, label: str, order: int, *, visible: Callable[[Any], Awaitable[bool]] | None = None
+    ) -> Callable[[Handler], Handler]:
+        """A main-menu entry; with `visible`, shown (and opened) only for whom it says yes."""
+
         def decorate(handler: Handler) -> Handler:
             if self.menu_entry_by_id(entry_id) is not None:
                 raise ValueError(f"menu entry {entry_id} registered twice")
-            self.menu.append(MenuEntry(entry_id, label, order, handler))
+            self.menu.append(MenuEntry(entry_id, label, order, handler, visible))
             self.menu.sort(key=lambda e: e.order)
             return handler
 

@@ -170,7 +170,7 @@ async def show_menu(ctx: Ctx, text: str | None = None) -> None:
     if ctx.user.consent_at is None:
         await start(ctx)
         return
-    choices = [Choice(MenuPick(entry.id).id, ctx._(entry.label)) for entry in ctx.router.menu]
+    choices = [Choice(MenuPick(e.id).id, ctx._(e.label)) for e in ctx.router.menu if await e.shown_to(ctx)]
     question = ctx._("Main menu. What would you like to do?")
     ctx.ask("menu.main", text or question, choices, menu=False, repeat=question)
 
@@ -181,6 +181,9 @@ async def on_menu_choice(ctx: Ctx) -> None:
         return
     pick = MenuPick.parse(ctx.choice)
     entry = ctx.router.menu_entry_by_id(pick.entry) if pick else None
+    if entry is not None and not await entry.shown_to(ctx):  # e.g. «Moderation» after the role went
+        await show_menu(ctx, ctx._("Please choose one of the options below."))
+        return
     if entry is None:
         ctx.reprompt(ctx._("Please choose one of the options below."))
         return
@@ -198,7 +201,9 @@ async def show_help(ctx: Ctx) -> None:
             "get a certificate.\n"
             "• Cleanup events: find one near you or in a region, sign up, get reminders, check in "
             "on the spot; /events, /myevents.\n"
-            "• Eco quiz: five questions at a time on a topic or mixed, with explanations; /quiz.\n\n"
+            "• Eco quiz: five questions at a time on a topic or mixed, with explanations; /quiz. A daily "
+            "question at the hour you choose (/daily; /stopdaily stops it), and clubs for schools and "
+            "universities (/clubs).\n\n"
             "Commands:\n"
             "/start: start over\n"
             "/menu: the main menu (from any step)\n"

@@ -11,6 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.moderation.queue import HANDOVER_ANCHOR
 from handlers.moderation.routing import Destination, Routes
 from handlers.moderation.triage import report_card
 from handlers.notify import Notifier
@@ -113,7 +114,8 @@ JOBS = [
     Job(
         "handover",
         "hand new reports over to their regions' queues and announce them to moderators",
-        lambda settings: IntervalTrigger(minutes=settings.HANDOVER_EVERY_MINUTES),
+        # Anchored, so that /queue can say when the next run comes (handlers.moderation.queue).
+        lambda settings: IntervalTrigger(minutes=settings.HANDOVER_EVERY_MINUTES, start_date=HANDOVER_ANCHOR),
         run,
     )
 ]

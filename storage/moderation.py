@@ -69,6 +69,11 @@ class ReportTriage(Base):
     still_there_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cleaned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     disputes: Mapped[int] = mapped_column(Integer, default=0)
+    # Why it was rejected: a code of handlers.moderation.triage.REJECT_REASONS, and for "other"
+    # the moderator's own words (sent to the reporter as typed). Kept so that every later message
+    # to the reporter can name the reason in their language.
+    reject_reason: Mapped[str | None] = mapped_column(String(16))
+    reject_text: Mapped[str | None] = mapped_column(Text)
 
 
 class ReportNote(Base):
@@ -83,10 +88,29 @@ class ReportNote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ReportQuestion(Base):
+    """«Ask the reporter»: a moderator's question sent to the reporter through the bot, and the
+    reporter's answer (text, or a photo kept as a `ReportFollowUpPhoto` of kind ANSWER). The
+    answer is the reporter's personal data: /mydata exports it, /forget deletes its text."""
+
+    __tablename__ = "report_questions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answer_photo_path: Mapped[str | None] = mapped_column(String(255))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class FollowUpPhoto:
     AFTER = "after"  # the moderator's photo of the cleaned place
     DISPUTE = "dispute"  # the reporter's photo contesting "cleaned"
     STILL_THERE = "still_there"  # the reporter's new photo, 30 days after confirmation
+    ANSWER = "answer"  # the reporter's photo answering a moderator's question
 
 
 class ReportFollowUpPhoto(Base):

@@ -4,6 +4,7 @@ remove-organiser|list`: the admins' bot commands, for operators at the server.""
 from __future__ import annotations
 
 import argparse
+from functools import cache
 
 from bot.app import create_app
 from bot.config import load_settings
@@ -12,6 +13,8 @@ from storage import events as organisers
 from storage import moderation as roles
 from storage.base import utcnow
 from storage.users import parse_account
+from handlers.moderation.coverage import coverage_warnings
+from handlers.moderation.regions import find_region
 
 NAME = "admin"
 HELP = "appoint and remove moderators and organisers of cleanup events, bind moderator chats, list them"
@@ -22,34 +25,52 @@ def _account(text: str) -> tuple[str, str]:
     return account
 
 
-def _region(text: str) -> str:
-    code = roles.normalise_region(text, Geography().regions)
-    if code is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a region code (KZ-10 ... KZ-79) nor 'national'")
-    return code
+@cache
+def _geography() -> Geography:
+    return Geography()
+
+
+class RegionArgument(argparse.Action):
+    """A region's code or its name in kk, ru or en, in any case; a name of several words may be
+    typed unquoted (`add-moderator telegram:42 Алматы облысы`)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        words = values if isinstance(values, list) else [values]
+        if not words:
+            setattr(namespace, self.dest, None)
+            return
+        text = " ".join(words)
+        code = find_region(_geography(), text)
+        if code is None:
+            raise argparse.ArgumentError(
+                self,
+                f"{text!r} is not a region: use a region code (KZ-10 ... KZ-79, see the README), "
+                "a region's name in Kazakh, Russian or English, or 'national'",
+            )
+        setattr(namespace, self.dest, code)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
     add = sub.add_parser("add-moderator", help="appoint ACCOUNT as a moderator of REGION")
     add.add_argument("account", type=_account, help="telegram:ID, whatsapp:+NUMBER or console:NAME")
-    add.add_argument("region", type=_region, help="ISO 3166-2:KZ code, e.g. KZ-75")
+    add.add_argument("region", nargs="+", action=RegionArgument, help="code (KZ-79) or name (Shymkent, Шымкент)")
     remove = sub.add_parser("remove-moderator", help="remove ACCOUNT's role (of REGION, or all)")
     remove.add_argument("account", type=_account)
-    remove.add_argument("region", type=_region, nargs="?")
+    remove.add_argument("region", nargs="*", action=RegionArgument)
     bind = sub.add_parser("bind-chat", help="make CHAT a moderator chat of REGION")
-    bind.add_argument("region", type=_region, help="a region code or 'national'")
+    bind.add_argument("region", nargs="+", action=RegionArgument, help="a region's code or name, or 'national'")
     bind.add_argument("chat", type=_account, help="telegram:CHAT_ID (a group's id is negative)")
     bind.add_argument("--language", choices=("kk", "ru", "en"), default="ru")
     unbind = sub.add_parser("unbind-chat", help="stop sending REGION's reports (or all) to CHAT")
     unbind.add_argument("chat", type=_account)
-    unbind.add_argument("region", type=_region, nargs="?")
+    unbind.add_argument("region", nargs="*", action=RegionArgument)
     organiser = sub.add_parser("add-organiser", help="let ACCOUNT organise cleanup events (in REGION, or anywhere)")
     organiser.add_argument("account", type=_account, help="telegram:ID, whatsapp:+NUMBER or console:NAME")
-    organiser.add_argument("region", type=_region, nargs="?", help="ISO 3166-2:KZ code; without it: every region")
+    organiser.add_argument("region", nargs="*", action=RegionArgument, help="a region's code or name; without it: every region")
     unorganise = sub.add_parser("remove-organiser", help="remove ACCOUNT's organiser role (of REGION, or all)")
     unorganise.add_argument("account", type=_account)
-    unorganise.add_argument("region", type=_region, nargs="?")
+    unorganise.add_argument("region", nargs="*", action=RegionArgument)
     sub.add_parser("list", help="moderators, moderator chats and organisers")
 
 
@@ -58,7 +79,8 @@ def run(args: argparse.Namespace) -> object:
 
 
 async def execute(args: argparse.Namespace) -> int:
-    app = await create_app(load_settings())
+    settings = load_settings()
+    app = await create_app(settings)
     now = utcnow()
     try:
         async with app.sessions() as session, session.begin():
@@ -88,10 +110,15 @@ async def execute(args: argparse.Namespace) -> int:
             else:
                 for organiser in await organisers.all_organisers(session):
                     print(f"organiser {organiser.region_code} {organiser.channel}:{organiser.external_id} (by {organiser.appointed_by})")
-                for role in await roles.all_roles(session):
+                moderators = await roles.all_roles(session)
+                for role in moderators:
                     print(f"moderator {role.region_code} {role.channel}:{role.external_id} (by {role.appointed_by})")
+                if not moderators:
+                    print("no moderators")
                 for chat in await roles.all_chats(session):
                     print(f"chat      {chat.region_code} {chat.channel}:{chat.chat_id} ({chat.language})")
+                for warning in await coverage_warnings(session, _geography().regions, settings.ADMINS):
+                    print(f"warning: {warning}")
     finally:
         await app.close()
     return 0

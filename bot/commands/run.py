@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 
 from bot.app import App, create_app
 from bot.commands.console import run_console
 from bot.config import Settings, load_settings
 from bot.lifecycle import run_until_stopped
 from bot.scheduler import build_scheduler
+from handlers.moderation.coverage import coverage_warnings
+from handlers.services import GEO
+
+log = logging.getLogger(__name__)
 
 NAME = "run"
 HELP = (
@@ -32,7 +37,17 @@ def run(args: argparse.Namespace) -> object:
 
 async def serve(settings: Settings) -> int:
     app = await create_app(settings)
+    await warn_about_coverage(app)
     return await run_until_stopped(app, background_tasks(app))
+
+
+async def warn_about_coverage(app: App) -> list[str]:
+    """Log, at start-up, the regions whose reports no moderator sees and an empty admin list."""
+    async with app.sessions() as session:
+        warnings = await coverage_warnings(session, app.engine.router.services[GEO].regions, app.settings.ADMINS)
+    for warning in warnings:
+        log.warning("moderation: %s", warning)
+    return warnings
 
 
 async def run_scheduler(app: App) -> None:

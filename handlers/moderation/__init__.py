@@ -1,5 +1,7 @@
 """Triage by moderators: confirm, reject with a reason, in progress, cleaned (with an "after"
-photo), another region, internal note; `/queue` and `/report CODE`.
+photo), ask the reporter, another region, internal note; «Moderation» in the menu, `/queue` and
+`/report CODE`. After every action the next report of the queue is shown (handlers.moderation.queue),
+and a card offers only the actions valid for the report's status (`triage.may`).
 
 Report cards carry `CardPress` buttons ("mod:VERB:ID[:ARG]") that work in any chat at any time (router
 actions), so each press re-checks the role for the report's region and the report's current
@@ -9,36 +11,44 @@ The reporter is told every change in their own language, on the channel they use
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy import select
 
 from handlers.context import Ctx, Handler
+from handlers.i18n import N_
+from handlers.moderation import questions
+from handlers.moderation.coverage import checker_of, passed_on
 from handlers.moderation.access import actor, may_moderate, my_regions, refuse
+from handlers.moderation.queue import figures, forecast, scope, send_card, show_next, waiting
 from handlers.moderation.routing import region_destinations
 from handlers.points.ledger import settle_report
-from handlers.reports.labels import status_name
+from handlers.reports.again import rejection_update
+from handlers.reports.labels import status_name, status_update
 from handlers.services import GEO
 from handlers.router import Router
 from handlers.moderation.triage import (
     CardPress,
     DisputePress,
-    CLEANABLE,
-    CONFIRMABLE,
+    OTHER,
     REJECT_REASONS,
-    REJECTABLE,
-    STARTABLE,
-    UNTRIAGED,
+    may,
     record_status,
     report_card,
     store_follow_up_photo,
     triage_of,
 )
 from handlers.types import Choice, Reply
-from storage.moderation import FollowUpPhoto, ModeratorChat, ReportNote, ReportTriage
+from storage.moderation import FollowUpPhoto, ModeratorChat, ReportNote
 from storage.reports import Report, ReportStatus, parse_report_code
 
 log = logging.getLogger(__name__)
+OPEN_QUEUE = "open_queue"
 NOTE_LIMIT = 1000
+REASON_LIMIT = 500
+# Steps that wait for the moderator who pressed (their "by" is in the state's data).
+WAITING_STEPS = ("moderation.note", "moderation.after_photo", "moderation.duplicate_of", "moderation.reason",
+                 "moderation.reject_other", "moderation.question")
 
 
 def register(router: Router) -> None:
@@ -46,9 +56,21 @@ def register(router: Router) -> None:
     router.command("queue", without_consent=True)(in_chat_language(show_queue))
     # "/report" alone is the citizens' "report a dump" (handlers.reports); with a code, this.
     router.command("report", argument=True, without_consent=True)(in_chat_language(show_report))
+    router.menu_entry("moderation", N_("🛡 Moderation"), 45, visible=is_moderator)(show_home)
+    router.step("moderation.home")(on_home)
     router.step("moderation.note", without_consent=True)(in_chat_language(on_note))
     router.step("moderation.after_photo", without_consent=True)(in_chat_language(on_after_photo))
     router.step("moderation.duplicate_of", without_consent=True)(in_chat_language(on_duplicate_of))
+    router.step("moderation.reason", without_consent=True)(in_chat_language(on_reason))
+    router.step("moderation.reject_other", without_consent=True)(in_chat_language(on_other_reason))
+    router.step("moderation.question", without_consent=True)(in_chat_language(on_question))
+    router.action(questions.AnswerPress)(questions.on_answer_press)
+    router.step("moderation.answer")(questions.on_answer)
+    router.personal_data("moderation_questions", questions.export_answers, questions.forget_answers)
+
+
+async def is_moderator(ctx: Ctx) -> bool:
+    return ctx.is_admin or bool(await my_regions(ctx))
 
 
 def in_chat_language(handler: Handler) -> Handler:
@@ -79,10 +101,17 @@ async def on_press(ctx: Ctx) -> None:
     if not await may_moderate(ctx, report.region_code):
         refuse(ctx, f"mod:{press.verb}", report.region_code)
         return
+    if ctx.step in WAITING_STEPS and ctx.data.get("by") == ctx.incoming.sender_id:
+        ctx.end_flow()  # a new press replaces the question this moderator left unanswered
+    if not may(press.verb, report):
+        await stale(ctx, report)
+        return
     await VERBS[press.verb](ctx, report, press.arg)
 
 
-def stale(ctx: Ctx, report: Report) -> None:
+async def stale(ctx: Ctx, report: Report) -> None:
+    """An action not valid for the report's status (pressed on an old card, or forged): nothing
+    changes, and the card comes again with the actions valid now."""
     log.info("stale press %r by %s: %s is %s", ctx.choice, actor(ctx), report.code, report.status)
     ctx.reply(
         ctx._(
@@ -91,12 +120,10 @@ def stale(ctx: Ctx, report: Report) -> None:
             status=status_name(ctx.tr, report.status),
         )
     )
+    await send_card(ctx, report)
 
 
 async def confirm(ctx: Ctx, report: Report, _arg: str) -> None:
-    if report.status not in CONFIRMABLE:
-        stale(ctx, report)
-        return
     record_status(ctx.session, report, ReportStatus.CONFIRMED, by_user_id=ctx.user.id, now=ctx.now)
     (await triage_of(ctx.session, report, ctx.now)).confirmed_at = ctx.now
     await settle_report(ctx, report)
@@ -108,13 +135,10 @@ async def confirm(ctx: Ctx, report: Report, _arg: str) -> None:
             code=report.code,
         ),
     )
-    done(ctx, report)
+    await done(ctx, report)
 
 
 async def start_work(ctx: Ctx, report: Report, _arg: str) -> None:
-    if report.status not in STARTABLE:
-        stale(ctx, report)
-        return
     record_status(ctx.session, report, ReportStatus.IN_PROGRESS, by_user_id=ctx.user.id, now=ctx.now)
     triage = await triage_of(ctx.session, report, ctx.now)
     triage.confirmed_at = triage.confirmed_at or ctx.now
@@ -124,67 +148,79 @@ async def start_work(ctx: Ctx, report: Report, _arg: str) -> None:
         report,
         lambda tr: tr._("Work has started on the dump of your report {code}.", code=report.code),
     )
-    done(ctx, report)
+    await done(ctx, report)
+
+
+def wait_for(ctx: Ctx, step: str, report: Report, text: str, choices: tuple[Choice, ...] = ()) -> None:
+    """Ask the moderator who pressed, staying in moderation: no citizens' menu, a way back to the card."""
+    ctx.data.update(report_id=report.id, by=ctx.incoming.sender_id)
+    back = Choice(CardPress("show", report.id).id, ctx._("↩️ Back to the report"))
+    ctx.ask(step, text, (*choices, back), menu=False)
 
 
 async def ask_after_photo(ctx: Ctx, report: Report, _arg: str) -> None:
-    if report.status not in CLEANABLE:
-        stale(ctx, report)
-        return
-    ctx.data.update(report_id=report.id, by=ctx.incoming.sender_id)
-    ctx.ask(
+    wait_for(
+        ctx,
         "moderation.after_photo",
+        report,
         ctx._("{code}: send a photo of the cleaned place (the «after» photo).", code=report.code),
     )
 
 
 async def ask_reason(ctx: Ctx, report: Report, _arg: str) -> None:
-    if report.status not in REJECTABLE:
-        stale(ctx, report)
-        return
-    ctx.send_to_chat(
-        ctx.incoming.channel,
-        ctx.incoming.chat_id,
-        Reply(
-            text=ctx._("{code}: why is it rejected?", code=report.code),
-            choices=tuple(
-                Choice(CardPress("rr", report.id, key).id, ctx._(label)) for key, label in REJECT_REASONS.items()
-            ),
-        ),
+    wait_for(
+        ctx,
+        "moderation.reason",
+        report,
+        ctx._("{code}: why is it rejected? Choose a reason, or type it.", code=report.code),
+        tuple(Choice(CardPress("rr", report.id, key).id, ctx._(label)) for key, label in REJECT_REASONS.items()),
     )
 
 
-async def reject(ctx: Ctx, report: Report, reason: str) -> None:
-    if report.status not in REJECTABLE:
-        stale(ctx, report)
-        return
+async def reject(ctx: Ctx, report: Report, reason: str, text: str | None = None) -> None:
     if reason not in REJECT_REASONS:
         ctx.reply(ctx._("Please choose one of the reasons."))
+        await ask_reason(ctx, report, "")
         return
     if reason == "duplicate":
-        ctx.data.update(report_id=report.id, by=ctx.incoming.sender_id)
-        ctx.ask(
+        wait_for(
+            ctx,
             "moderation.duplicate_of",
+            report,
             ctx._("{code}: send the code of the report it repeats, for example TZ-000123.", code=report.code),
         )
         return
-    label = REJECT_REASONS[reason]
-    record_status(ctx.session, report, ReportStatus.REJECTED, by_user_id=ctx.user.id, now=ctx.now, note=label)
+    if reason == OTHER and not text:
+        wait_for(
+            ctx,
+            "moderation.reject_other",
+            report,
+            ctx._(
+                "{code}: type the reason (up to {limit} characters). The reporter reads it as you write it.",
+                code=report.code,
+                limit=REASON_LIMIT,
+            ),
+        )
+        return
+    note = text if reason == OTHER else REJECT_REASONS[reason]  # a message id, translated when shown
+    record_status(ctx.session, report, ReportStatus.REJECTED, by_user_id=ctx.user.id, now=ctx.now, note=note)
+    triage = await triage_of(ctx.session, report, ctx.now)
+    triage.reject_reason, triage.reject_text = reason, text if reason == OTHER else None
     await settle_report(ctx, report)
-    await tell_reporter(
-        ctx,
-        report,
-        lambda tr: tr._(
-            "Your report {code} has been rejected: {reason}.", code=report.code, reason=tr._(label)
-        ),
-    )
-    done(ctx, report)
+    ctx.end_flow()
+    if report.reporter_id is not None:
+        geo = ctx.service(GEO)
+        await ctx.notifier.to_user(
+            report.reporter_id, lambda tr: rejection_update(tr, geo, report, reason, text)
+        )
+    await done(ctx, report)
+
+
+async def pick_reason(ctx: Ctx, report: Report, reason: str) -> None:
+    await reject(ctx, report, reason)
 
 
 async def ask_region(ctx: Ctx, report: Report, _arg: str) -> None:
-    if not report.is_open:
-        stale(ctx, report)
-        return
     geo = ctx.service(GEO)
     choices = tuple(
         Choice(CardPress("to", report.id, region.code).id, region.name(ctx.tr.language))
@@ -200,8 +236,8 @@ async def ask_region(ctx: Ctx, report: Report, _arg: str) -> None:
 
 async def reassign(ctx: Ctx, report: Report, region_code: str) -> None:
     geo = ctx.service(GEO)
-    if not report.is_open or region_code == report.region_code:
-        stale(ctx, report)
+    if region_code == report.region_code:
+        await stale(ctx, report)
         return
     region = geo.regions.get(region_code)
     if region is None:
@@ -221,22 +257,17 @@ async def reassign(ctx: Ctx, report: Report, region_code: str) -> None:
         tr = ctx.notifier.translator(language)
         header = tr._("🔀 Passed on from another region")
         ctx.notifier.to_chat(channel, chat_id, report_card(tr, report, geo, header=header))
-    await tell_reporter(
-        ctx,
-        report,
-        lambda tr: tr._(
-            "Your report {code} has been passed to the moderators of {region}.",
-            code=report.code,
-            region=region.name(tr.language),
-        ),
-    )
-    ctx.reply(ctx._("{code} has been passed to {region}.", code=report.code, region=region.name(ctx.tr.language)))
+    checker = await checker_of(ctx.session, region_code, settings.ADMINS)
+    await tell_reporter(ctx, report, lambda tr: passed_on(tr, report.code, region.name(tr.language), checker))
+    said = ctx._("{code} has been passed to {region}.", code=report.code, region=region.name(ctx.tr.language))
+    await show_next(ctx, after=report, said=said)
 
 
 async def ask_note(ctx: Ctx, report: Report, _arg: str) -> None:
-    ctx.data.update(report_id=report.id, by=ctx.incoming.sender_id)
-    ctx.ask(
+    wait_for(
+        ctx,
         "moderation.note",
+        report,
         ctx._(
             "{code}: send the internal note (up to {limit} characters). The reporter does not see it.",
             code=report.code,
@@ -245,15 +276,40 @@ async def ask_note(ctx: Ctx, report: Report, _arg: str) -> None:
     )
 
 
+async def ask_question(ctx: Ctx, report: Report, _arg: str) -> None:
+    wait_for(
+        ctx,
+        "moderation.question",
+        report,
+        ctx._(
+            "{code}: type your question to the reporter (up to {limit} characters). The bot sends it "
+            "to them; their answer is added to the report.",
+            code=report.code,
+            limit=questions.QUESTION_LIMIT,
+        ),
+    )
+
+
+async def skip(ctx: Ctx, report: Report, _arg: str) -> None:
+    await show_next(ctx, after=report)
+
+
+async def back_to_card(ctx: Ctx, report: Report, _arg: str) -> None:
+    await send_card(ctx, report)
+
+
 VERBS = {
     "ok": confirm,
     "wip": start_work,
     "done": ask_after_photo,
     "rej": ask_reason,
-    "rr": reject,
+    "rr": pick_reason,
     "mv": ask_region,
     "to": reassign,
     "note": ask_note,
+    "ask": ask_question,
+    "next": skip,
+    "show": back_to_card,
 }
 
 
@@ -275,29 +331,87 @@ async def _pending_report(ctx: Ctx) -> Report | None:
     return report
 
 
+async def _typed_text(ctx: Ctx, limit: int, missing: str) -> str | None:
+    """The text a waiting step asked for; None after asking again (no text, or too long)."""
+    if not ctx.text:
+        ctx.reprompt(missing)
+        return None
+    if len(ctx.text) > limit:
+        ctx.reprompt(ctx._("That is too long: at most {limit} characters.", limit=limit))
+        return None
+    return ctx.text
+
+
 async def on_note(ctx: Ctx) -> None:
     report = await _pending_report(ctx)
     if report is None:
         return
-    text = ctx.text
-    if not text:
-        ctx.reprompt(ctx._("Please send the note as text."))
-        return
-    if len(text) > NOTE_LIMIT:
-        ctx.reprompt(ctx._("The note is too long: at most {limit} characters.", limit=NOTE_LIMIT))
+    text = await _typed_text(ctx, NOTE_LIMIT, ctx._("Please send the note as text."))
+    if text is None:
         return
     ctx.session.add(ReportNote(report_id=report.id, author_id=ctx.user.id, text=text, created_at=ctx.now))
     ctx.end_flow()
-    ctx.reply(ctx._("Note added to {code}.", code=report.code))
+    await show_next(ctx, after=report, said=ctx._("Note added to {code}.", code=report.code))
+
+
+async def on_reason(ctx: Ctx) -> None:
+    """A reason pressed (or typed by its number or label) is that reason; other words typed here
+    are the reason itself ("other")."""
+    report = await _pending_report(ctx)
+    if report is None:
+        return
+    if not may("rr", report):
+        ctx.end_flow()
+        await stale(ctx, report)
+        return
+    pressed = CardPress.parse(ctx.choice) if ctx.choice else None
+    if pressed is not None and pressed.report_id == report.id and pressed.verb == "rr":
+        await reject(ctx, report, pressed.arg)
+        return
+    text = await _typed_text(ctx, REASON_LIMIT, ctx._("Please choose one of the reasons, or type it."))
+    if text is not None:
+        await reject(ctx, report, OTHER, text)
+
+
+async def on_other_reason(ctx: Ctx) -> None:
+    report = await _pending_report(ctx)
+    if report is None:
+        return
+    if not may("rr", report):
+        ctx.end_flow()
+        await stale(ctx, report)
+        return
+    text = await _typed_text(ctx, REASON_LIMIT, ctx._("Please type the reason as text."))
+    if text is not None:
+        await reject(ctx, report, OTHER, text)
+
+
+async def on_question(ctx: Ctx) -> None:
+    report = await _pending_report(ctx)
+    if report is None:
+        return
+    if not may("ask", report):
+        ctx.end_flow()
+        await stale(ctx, report)
+        return
+    text = await _typed_text(ctx, questions.QUESTION_LIMIT, ctx._("Please type the question as text."))
+    if text is None:
+        return
+    ctx.end_flow()
+    if await questions.ask(ctx, report, text):
+        said = ctx._("Your question has been sent to the reporter of {code}.", code=report.code)
+    else:
+        said = ctx._("The reporter of {code} can no longer be reached.", code=report.code)
+    await show_next(ctx, after=report, said=said)
 
 
 async def on_after_photo(ctx: Ctx) -> None:
     report = await _pending_report(ctx)
     if report is None:
         return
-    if report.status not in CLEANABLE:
+    if not may("done", report):
         ctx.end_flow()
-        stale(ctx, report)
+        await stale(ctx, report)
         return
     path = await store_follow_up_photo(
         ctx, report, FollowUpPhoto.AFTER, ctx._("Please send a photo of the cleaned place.")
@@ -309,16 +423,16 @@ async def on_after_photo(ctx: Ctx) -> None:
     await settle_report(ctx, report)
     ctx.end_flow()
     await tell_cleaned(ctx, report, path)
-    done(ctx, report)
+    await done(ctx, report)
 
 
 async def on_duplicate_of(ctx: Ctx) -> None:
     report = await _pending_report(ctx)
     if report is None:
         return
-    if report.status not in REJECTABLE:
+    if not may("rr", report):
         ctx.end_flow()
-        stale(ctx, report)
+        await stale(ctx, report)
         return
     other_id = parse_report_code(ctx.text)
     other = await ctx.session.get(Report, other_id) if other_id else None
@@ -329,6 +443,7 @@ async def on_duplicate_of(ctx: Ctx) -> None:
     record_status(
         ctx.session, report, ReportStatus.DUPLICATE, by_user_id=ctx.user.id, now=ctx.now, note=other.code
     )
+    (await triage_of(ctx.session, report, ctx.now)).reject_reason = "duplicate"
     await settle_report(ctx, report)
     ctx.end_flow()
     await tell_reporter(
@@ -340,71 +455,92 @@ async def on_duplicate_of(ctx: Ctx) -> None:
             other=other.code,
         ),
     )
-    done(ctx, report)
+    await done(ctx, report)
 
 
 # --- telling people ------------------------------------------------------------------------------
-def done(ctx: Ctx, report: Report) -> None:
-    ctx.reply(
-        ctx._(
-            "{code} is now «{status}».", code=report.code, status=status_name(ctx.tr, report.status)
-        )
-    )
+async def done(ctx: Ctx, report: Report) -> None:
+    """Say what changed, with the next report of the queue in the same message."""
+    said = ctx._("{code} is now «{status}».", code=report.code, status=status_name(ctx.tr, report.status))
+    await show_next(ctx, after=report, said=said)
 
 
 async def tell_reporter(ctx: Ctx, report: Report, text) -> None:
-    await ctx.notifier.to_user(report.reporter_id, lambda tr: Reply(text=text(tr), kind="status_update"))
+    """`text(tr)` under the report's headline (place, waste, date) and its first photo."""
+    geo = ctx.service(GEO)
+    await ctx.notifier.to_user(report.reporter_id, lambda tr: status_update(tr, geo, report, text(tr)))
 
 
 async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
     """The reporter gets the before and the after photo, and a way to dispute within 7 days."""
     if report.reporter_id is None:
         return
+    geo = ctx.service(GEO)
     before = report.photos[0].path if report.photos else None
     if before:
         await ctx.notifier.to_user(
             report.reporter_id,
-            lambda tr: Reply(
-                text=tr._("Your report {code}: the photo before cleaning.", code=report.code),
+            lambda tr: replace(
+                status_update(tr, geo, report, tr._("Your report {code}: the photo before cleaning.", code=report.code)),
                 photo_path=before,
-                kind="status_update",
             ),
         )
     await ctx.notifier.to_user(
         report.reporter_id,
-        lambda tr: Reply(
-            text=tr._(
-                "Your report {code}: the dump has been cleaned. This is the photo after cleaning. "
-                "If the place is not really clean, you can dispute it within 7 days.",
-                code=report.code,
+        lambda tr: replace(
+            status_update(
+                tr,
+                geo,
+                report,
+                tr._(
+                    "Your report {code}: the dump has been cleaned. This is the photo after cleaning. "
+                    "If the place is not really clean, you can dispute it within 7 days.",
+                    code=report.code,
+                ),
+                (Choice(DisputePress(report.id).id, tr._("⚠️ Dispute")),),
             ),
             photo_path=after_path,
-            choices=(Choice(DisputePress(report.id).id, tr._("⚠️ Dispute")),),
-            kind="status_update",
         ),
     )
 
 
-# --- /queue and /report CODE -----------------------------------------------------------------------
+# --- the «Moderation» menu, /queue and /report CODE ----------------------------------------------
+async def show_home(ctx: Ctx) -> None:
+    """«Moderation» in the menu: the queue and the figures of this person's regions."""
+    regions = await scope(ctx)
+    if regions is not None and not regions:
+        refuse(ctx, "moderation")
+        return
+    geo = ctx.service(GEO)
+    if regions is None:
+        where = ctx._("all regions")
+    else:
+        where = ", ".join(sorted(geo.regions[r].name(ctx.tr.language) for r in regions if r in geo.regions))
+    lines = [ctx._("🛡 Moderation: {regions}", regions=where)]
+    lines.append(ctx.ngettext("📥 {n} report waits for triage.", "📥 {n} reports wait for triage.", await waiting(ctx, regions)))
+    coming = await forecast(ctx, regions)
+    if coming:
+        lines.append(coming)
+    counts = await figures(ctx, regions)
+    if counts:
+        lines += [ctx._("All reports by status:"), *counts]
+    ctx.ask("moderation.home", "\n".join(lines), (Choice(OPEN_QUEUE, ctx._("▶️ Open the queue")),))
+
+
+async def on_home(ctx: Ctx) -> None:
+    if ctx.choice != OPEN_QUEUE:
+        ctx.reprompt(ctx._("Please choose one of the options below."))
+        return
+    ctx.end_flow()
+    await show_queue(ctx)
+
+
 async def show_queue(ctx: Ctx) -> None:
     regions = await my_regions(ctx)
     if not ctx.is_admin and not regions:
         refuse(ctx, "/queue")
         return
-    query = (
-        select(Report)
-        .join(ReportTriage, ReportTriage.report_id == Report.id)
-        .where(Report.status.in_(UNTRIAGED))
-        .order_by(ReportTriage.queued_at, Report.id)
-        .limit(1)
-    )
-    if not ctx.is_admin:
-        query = query.where(Report.region_code.in_(regions))
-    report = await ctx.session.scalar(query)
-    if report is None:
-        ctx.reply(ctx._("The queue is empty: every report of your regions has been triaged."))
-        return
-    ctx.send_to_chat(ctx.incoming.channel, ctx.incoming.chat_id, report_card(ctx.tr, report, ctx.service(GEO)))
+    await show_next(ctx)
 
 
 async def show_report(ctx: Ctx) -> None:
@@ -434,6 +570,7 @@ async def show_report(ctx: Ctx) -> None:
         lines.append(ctx._("Internal notes:"))
         # The bot's own notes are message ids (translated here); a moderator's text passes unchanged.
         lines += [f"• {ctx.tr.datetime(n.created_at)}: {ctx._(n.text)}" for n in notes]
+    lines += await questions.question_lines(ctx, report)
     ctx.send_to_chat(
         ctx.incoming.channel,
         ctx.incoming.chat_id,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from handlers.context import Ctx
 from handlers.moderation.access import actor, refuse_admin
+from handlers.moderation.coverage import uncovered_regions
+from handlers.moderation.regions import find_region
 from handlers.services import GEO
 from handlers.router import Router
 from storage import moderation as roles
@@ -21,13 +23,14 @@ def register(router: Router) -> None:
 
 
 def region_code(ctx: Ctx, text: str) -> str | None:
-    return roles.normalise_region(text, ctx.service(GEO).regions)
+    """A region's code, or its name in kk, ru or en ("Шымкент", "Алматы облысы")."""
+    return find_region(ctx.service(GEO), text)
 
 
 def account_and_region(ctx: Ctx) -> tuple[str, tuple[str, str], str | None] | None:
     """"ACCOUNT [REGION]", the arguments of the admins' role commands: the account as typed, as
     (channel, id), and the region code (None when left out); None when either is not valid."""
-    parts = ctx.incoming.args.split()
+    parts = ctx.incoming.args.split(maxsplit=1)  # a region's name may have several words
     account = parse_account(parts[0]) if 1 <= len(parts) <= 2 else None
     if account is None:
         return None
@@ -45,7 +48,8 @@ def region_label(ctx: Ctx, code: str) -> str:
 
 
 def _usage_regions(ctx: Ctx) -> str:
-    return ", ".join(sorted(ctx.service(GEO).regions)) + f", {roles.NATIONAL}"
+    regions = ctx.service(GEO).region_list(ctx.tr.language)
+    return ", ".join(f"{r.code} {r.name(ctx.tr.language)}" for r in regions) + f", {roles.NATIONAL}"
 
 
 async def add_moderator(ctx: Ctx) -> None:
@@ -155,4 +159,12 @@ async def list_moderators(ctx: Ctx) -> None:
     lines += [f"• {region_label(ctx, c.region_code)}: {c.channel}:{c.chat_id}" for c in chat_rows]
     if not chat_rows:
         lines.append(ctx._("none yet"))
+    uncovered = await uncovered_regions(ctx.session, ctx.service(GEO).regions)
+    if uncovered:
+        lines.append(
+            ctx._(
+                "⚠️ Regions with no moderators (their reports go to the national queue): {regions}",
+                regions=", ".join(uncovered),
+            )
+        )
     ctx.reply("\n".join(lines))

@@ -17,24 +17,57 @@ from handlers.reports.labels import size_name, status_name, waste_names
 from handlers.services import PHOTOS, PhotoRejected
 from handlers.types import Choice, Reply
 from storage.moderation import ReportFollowUpPhoto, ReportTriage
-from storage.reports import Report, ReportStatus, ReportStatusChange
+from storage.reports import OPEN_STATUSES, Report, ReportStatus, ReportStatusChange
 
 # Which statuses each triage action may start from; anything else is a stale press.
 CONFIRMABLE = {ReportStatus.NEW, ReportStatus.QUEUED, ReportStatus.DISPUTED}
 STARTABLE = CONFIRMABLE | {ReportStatus.CONFIRMED}
 CLEANABLE = STARTABLE | {ReportStatus.IN_PROGRESS}
 REJECTABLE = CONFIRMABLE | {ReportStatus.CONFIRMED}
+OPEN = set(OPEN_STATUSES)
+ANY = set(ReportStatus)
 UNTRIAGED = (ReportStatus.QUEUED, ReportStatus.DISPUTED)
 DISPUTE_DAYS = 7
 
-REJECT_REASONS = {
-    "not_dump": N_("not an illegal dump"),
-    "spam": N_("spam"),
-    "outside": N_("outside the area"),
-    "duplicate": N_("duplicate of another report"),
+# A card's buttons, in this order, each offered only from the statuses it may start from.
+# glossary: «Ask the reporter» = өтініш берушіден сұрау / спросить автора обращения
+ACTIONS: tuple[tuple[str, str, set[str]], ...] = (
+    ("ok", N_("✅ Confirm"), CONFIRMABLE),
+    ("wip", N_("🚧 In progress"), STARTABLE),
+    ("done", N_("🧹 Cleaned"), CLEANABLE),
+    ("rej", N_("✖️ Reject"), REJECTABLE),
+    ("ask", N_("❓ Ask the reporter"), OPEN),
+    ("mv", N_("🔀 Another region"), OPEN),
+    ("note", N_("📝 Note"), ANY),
+    ("next", N_("⏭ Next report"), ANY),
+)
+# The follow-up presses (a reason, a region, back to the card) start from the same statuses.
+VALID_FROM: dict[str, set[str]] = {verb: statuses for verb, _label, statuses in ACTIONS} | {
+    "rr": REJECTABLE,
+    "to": OPEN,
+    "show": ANY,
 }
 
+# Codes are stored (report_triage.reject_reason) and shared with the citizens' side, which names
+# the reason to the reporter in their language; "other" comes with the moderator's own words.
+REJECT_REASONS = {
+    "cannot_locate": N_("the dump cannot be found at this place"),
+    "photo_unclear": N_("the photo does not show the dump clearly"),
+    "not_dump": N_("not an illegal dump"),
+    "private_land": N_("the place is private land"),
+    "outside": N_("outside the area"),
+    "duplicate": N_("duplicate of another report"),
+    "spam": N_("spam"),
+    "other": N_("another reason (type it)"),
+}
+OTHER = "other"
 
+
+def may(verb: str, report: Report) -> bool:
+    """Whether `verb` is a valid action on the report as it is now."""
+    if verb == "ask" and report.reporter_id is None:
+        return False  # the reporter used /forget: nobody to ask
+    return report.status in VALID_FROM.get(verb, set())
 
 
 @button("mod")
@@ -43,9 +76,9 @@ class CardPress:
     """A button on a report card in a moderators' chat: "mod:VERB:REPORT_ID[:ARG]". `arg` is a
     reject reason (`rr`) or a region code (`to`); the verb's handler checks it."""
 
-    verb: Literal["ok", "wip", "done", "rej", "rr", "mv", "to", "note"]
+    verb: Literal["ok", "wip", "done", "rej", "rr", "mv", "to", "note", "ask", "next", "show"]
     report_id: int
-    arg: Annotated[str, MaxLen(12)] = ""
+    arg: Annotated[str, MaxLen(16)] = ""
 
 
 @button("dispute")
@@ -72,14 +105,10 @@ def map_link(report: Report) -> str | None:
     return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
 
-def triage_choices(tr: Translator, report_id: int) -> tuple[Choice, ...]:
-    return (
-        Choice(CardPress("ok", report_id).id, tr._("✅ Confirm")),
-        Choice(CardPress("wip", report_id).id, tr._("🚧 In progress")),
-        Choice(CardPress("done", report_id).id, tr._("🧹 Cleaned")),
-        Choice(CardPress("rej", report_id).id, tr._("✖️ Reject")),
-        Choice(CardPress("mv", report_id).id, tr._("🔀 Another region")),
-        Choice(CardPress("note", report_id).id, tr._("📝 Note")),
+def triage_choices(tr: Translator, report: Report) -> tuple[Choice, ...]:
+    """Only the actions valid for the report's status."""
+    return tuple(
+        Choice(CardPress(verb, report.id).id, tr._(label)) for verb, label, _ in ACTIONS if may(verb, report)
     )
 
 
@@ -92,6 +121,8 @@ def report_card(tr: Translator, report: Report, geo, *, header: str | None = Non
     lines.append(tr._("📍 {place}", place=area_name(geo, tr.language, report.region_code, report.district_pcode)))
     link = map_link(report)
     lines.append(tr._("🗺 {link}", link=link) if link else tr._("🗺 no point: the region was chosen from the list"))
+    if report.address:
+        lines.append(tr._("🧭 Landmark: {landmark}", landmark=report.address))
     lines.append(tr._("Waste: {types}", types=waste_names(tr, report.waste_types or []) or "—"))
     lines.append(tr._("Size: {size}", size=size_name(tr, report.size)))
     lines.append(tr._("Confirmations: {count}", count=report.confirmations_count))
@@ -101,7 +132,7 @@ def report_card(tr: Translator, report: Report, geo, *, header: str | None = Non
     photo = report.photos[0].path if report.photos else None
     return Reply(
         text="\n".join(lines),
-        choices=triage_choices(tr, report.id) if report.is_open else (),
+        choices=triage_choices(tr, report),
         photo_path=photo,
         kind="moderation",
     )

@@ -19,7 +19,7 @@ def register(router: Router) -> None:
     # and the board reads the quiz clubs, so importing it with the package would go in a circle.
     from handlers.points.board import STEP, on_press, show_board, summary_lines
 
-    router.menu_entry("points", N_("🌿 Eco-points"), 45)(show_board)
+    router.menu_entry("points", N_("🌿 Eco-points"), 42)(show_board)
     router.command("top")(show_board)
     router.step(STEP)(on_press)
     router.profile_lines.append(summary_lines)

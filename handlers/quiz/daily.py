@@ -91,7 +91,7 @@ async def show_daily(ctx: Ctx, intro: str | None = None) -> None:
         return
     lines.append(
         ctx._(
-            "📅 Daily question: every day at {hour} (Kazakhstan time).\nLevel: {level}\nThe next one: {day}.",
+            "📅 Daily question: every day at {hour} (Kazakhstan time).\nLevel: {level}\nThe next one: {day}",
             hour=hour_label(row.hour),
             level=ctx._(LEVEL_LABELS[row.level]),
             day=next_day(ctx, row),

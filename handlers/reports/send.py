@@ -13,6 +13,7 @@ from typing import Any, Literal
 from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.forms import Answers, Question
+from handlers.moderation.coverage import what_happens_next
 from handlers.i18n import KZ_TZ
 from handlers.places import place_name
 from handlers.reports.labels import size_name, waste_names
@@ -61,13 +62,11 @@ async def send_report(ctx: Ctx, data: Answers) -> bool:
     report = await create_report(ctx, data)
     ask_sent(
         ctx,
-        ctx._(
-            "✅ Thank you! Your report {code} is registered.\n\n"
-            "What happens next: the moderators of {region} check it and hand it over to the akimat. "
-            "I will write to you when its status changes. You can follow it in «My reports».",
-            code=report.code,
-            region=place_name(ctx, report.region_code, None),
-        ),
+        ctx._("✅ Thank you! Your report {code} is registered.", code=report.code)
+        + "\n\n"
+        + await what_happens_next(ctx, report.region_code)
+        + " "
+        + ctx._("I will write to you when its status changes. You can follow it in «My reports»."),
     )
     return True
 

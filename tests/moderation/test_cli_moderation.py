@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 
-def bot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/cli.db", MEDIA_DIR=str(tmp_path / "media"))
+def bot(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(
+        os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/cli.db", MEDIA_DIR=str(tmp_path / "media"), **(env or {})
+    )
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=Path(__file__).resolve().parent.parent,
@@ -35,3 +37,33 @@ def test_admin_and_jobs_commands(tmp_path: Path) -> None:
     assert "handover:" in bot(tmp_path, "jobs", "list").stdout
     ran = bot(tmp_path, "jobs", "run", "handover")
     assert ran.returncode == 0 and ran.stdout.strip() == "nothing to hand over"
+
+
+def test_regions_by_name_in_three_languages_and_the_warnings(tmp_path: Path) -> None:
+    empty = bot(tmp_path, "admin", "list", env={"ADMINS": ""})
+    assert empty.returncode == 0 and "no moderators\n" in empty.stdout.splitlines(keepends=True)
+    assert "warning: 20 region(s) have no moderators" in empty.stdout
+    assert "warning: the admin list (ADMINS) is empty" in empty.stdout
+
+    for typed, code in [
+        (["Shymkent"], "KZ-79"),
+        (["Шымкент"], "KZ-79"),
+        (["ШЫМКЕНТ"], "KZ-79"),
+        (["Алматы", "облысы"], "KZ-19"),  # unquoted, two words
+        (["алматинская область"], "KZ-19"),
+        (["almaty"], "KZ-75"),
+        (["Ақмола облысы"], "KZ-11"),
+        (["kz-71"], "KZ-71"),
+    ]:
+        added = bot(tmp_path, "admin", "add-moderator", "telegram:42", *typed)
+        assert added.returncode == 0 and f"telegram:42 {code}" in added.stdout, (typed, added.stderr)
+    wrong = bot(tmp_path, "admin", "add-moderator", "telegram:42", "Atlantis")
+    assert wrong.returncode == 2 and "'Atlantis' is not a region" in wrong.stderr and "README" in wrong.stderr
+    bound = bot(tmp_path, "admin", "bind-chat", "Ұлытау", "облысы", "telegram:-100123")
+    assert "telegram:-100123 -> KZ-62" in bound.stdout
+
+    listing = bot(tmp_path, "admin", "list", env={"ADMINS": "telegram:1"}).stdout
+    assert "no moderators\n" not in listing.splitlines(keepends=True) and "moderator KZ-79 telegram:42" in listing
+    assert "warning: 15 region(s) have no moderators" in listing and "KZ-79" not in listing.split("warning")[1]
+    assert "ADMINS" not in listing
+    assert "removed 1 role" in bot(tmp_path, "admin", "remove-moderator", "telegram:42", "город", "Астана").stdout

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from bot.i18n import translators
+from handlers.moderation.triage import report_card
+from handlers.services import GEO
 from storage.forms import FormDraft
 from storage.reports import Report, ReportConfirmation, ReportPhoto, ReportStatusChange
 from tests.support import images
@@ -139,6 +143,11 @@ async def test_region_without_a_landmark_asks_for_one(app, chat: Chat) -> None:
     assert "What kind of waste" in details[-1].text
     summary = await chat.send("1")
     assert "no point on the map" in summary[-1].text and "behind the bus depot" in summary[-1].text
+    await chat.click("Send")
+    async with app.sessions() as s:  # the moderators' card says there is no point and gives the words
+        report = await s.scalar(select(Report).options(selectinload(Report.photos)))
+        card = report_card(translators()["en"], report, app.engine.router.services[GEO]).text
+    assert "no point" in card and "Landmark: behind the bus depot" in card
 
 
 class FakeGeocoder:
