@@ -15,6 +15,7 @@ from handlers.i18n import KZ_TZ
 from handlers.places import area_name
 from handlers.quiz.clubs.results import names as club_names
 from handlers.services import GEO
+from handlers.stats import show_country
 from handlers.types import Choice
 from storage import points as store
 from storage import quiz as quiz_store
@@ -28,7 +29,7 @@ SHOWN = 10
 @button("pts")
 @dataclass(frozen=True)
 class PointsPress:
-    verb: Literal["board", "name"]
+    verb: Literal["board", "name", "stats"]
     scope: Literal["kz", "region", "club"] = "kz"
     period: Literal["month", "all"] = "month"
     club_id: int = 0
@@ -129,6 +130,7 @@ async def show_board(ctx: Ctx, press: PointsPress | None = None) -> None:
             ctx._("🙈 Hide my name") if settings.show_name else ctx._("🙋 Show my name"),
         )
     )
+    choices.append(Choice(PointsPress("stats").id, ctx._("📊 The programme's figures")))
     ctx.ask(STEP, "\n".join(lines), choices)
 
 
@@ -136,6 +138,9 @@ async def on_press(ctx: Ctx) -> None:
     press = PointsPress.parse(ctx.choice)
     if press is None:
         ctx.reprompt(ctx._("Please choose one of the options below."))
+        return
+    if press.verb == "stats":
+        await show_country(ctx)
         return
     if press.verb == "name":
         settings = await store.settings_of(ctx.session, ctx.user.id, lock=True)

@@ -88,6 +88,10 @@ async def test_leaderboards_rank_and_anonymise(app, clock) -> None:
     forged = texts(await alice.press("pts:board:club:all:999", None))  # a club that was never offered to her
     assert "no longer valid" in forged and "Club" not in forged
 
+    await alice.send("/top")
+    figures = await alice.click("📊 The programme's figures")
+    assert "Reports: 0" in figures[-1].text and figures[-1].photo_path
+
     await alice.send("/forget")
     await alice.click("🗑 Yes, delete my data")
     async with app.sessions() as s:
