@@ -17,13 +17,14 @@ from bot.config import Settings
 from bot.geo import shared_geography
 from bot.geocode import NominatimGeocoder
 from bot.photos import PhotoStore
+from bot.charts import ChartDrawer
 from bot.i18n import translators
 from bot.outbox import OutboxSender
 from bot.ratelimit import InputLimiter
 from handlers import build_router
 from handlers.deep_links import DeepLinks
 from handlers.engine import Engine
-from handlers.services import CERTIFICATES, DEEP_LINKS, LIMITS, POSTERS, UsageLimits
+from handlers.services import CERTIFICATES, CHARTS, DEEP_LINKS, LIMITS, POSTERS, UsageLimits
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
 from storage.files import private_dir
@@ -42,6 +43,7 @@ def build_services(settings: Settings) -> dict[str, Any]:
         "photos": PhotoStore(settings.MEDIA_DIR),
         CERTIFICATES: CertificateDrawer(),
         POSTERS: PosterDrawer(),
+        CHARTS: ChartDrawer(),
         DEEP_LINKS: DeepLinks(settings.TELEGRAM_BOT_USERNAME, settings.TWILIO_WHATSAPP_FROM),
     }
     if settings.GEOCODING_ENABLED:

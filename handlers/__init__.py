@@ -20,6 +20,8 @@ FLOW_MODULES = (
     "handlers.events",
     "handlers.trees",
     "handlers.quiz",
+    "handlers.points",
+    "handlers.stats",
     "handlers.coming_soon",
 )
 

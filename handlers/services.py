@@ -116,3 +116,67 @@ class PosterRenderer(Protocol):
     async def render(self, poster: PosterText) -> bytes:
         """A PNG."""
         ...
+
+
+CHARTS = "charts"  # a ChartRenderer: the /stats and region comparison pictures
+
+
+@dataclass(frozen=True, slots=True)
+class StatsChart:
+    """The /stats picture, already translated: the renderer only draws. `statuses` are
+    (status code, its name, count); the code picks the status's colour. `months` are month names
+    from Babel, with reports received and cleaned in each."""
+
+    language: str  # for the digits (Babel)
+    title: str
+    subtitle: str  # the place and the date
+    statuses_title: str
+    statuses: tuple[tuple[str, str, int], ...]
+    months_title: str
+    months: tuple[str, ...]
+    received: tuple[int, ...]
+    cleaned: tuple[int, ...]
+    received_label: str
+    cleaned_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonChart:
+    """The 20 regions ranked twice: open reports per 100,000 people (a region without a known
+    population is left out of that panel) and the share cleaned within the target time."""
+
+    language: str
+    title: str
+    subtitle: str
+    per_100k_title: str
+    per_100k: tuple[tuple[str, float], ...]  # (region name, value), best (fewest) first
+    in_target_title: str
+    in_target: tuple[tuple[str, float], ...]  # (region name, share 0..1), best first
+    footnote: str  # the population figures' source
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMap:
+    """A region's map for its digest: its districts, its cities named, a dot per report coloured
+    by status, with a title, the date and a legend, already translated."""
+
+    language: str
+    region_code: str
+    title: str
+    subtitle: str  # the date
+    legend: tuple[tuple[str, str], ...]  # (status code, its name), the statuses drawn
+    points: tuple[tuple[float, float, str], ...]  # (latitude, longitude, status code)
+
+
+class ChartRenderer(Protocol):
+    async def stats(self, chart: StatsChart) -> bytes:
+        """A PNG."""
+        ...
+
+    async def comparison(self, chart: ComparisonChart) -> bytes:
+        """A PNG."""
+        ...
+
+    async def region_map(self, region_map: RegionMap) -> bytes:
+        """A PNG."""
+        ...

@@ -1,6 +1,8 @@
 """The daily digest per region, posted in the region's moderator chat(s): counts by status (with
-disputes), the oldest open reports, and a PNG map of the region with its open reports as dots.
-A region's digest is sent once a day (`job_runs`), so running the job twice is harmless."""
+disputes), the oldest open reports, a map of the region (districts, cities, the open reports as dots
+coloured by status, with a legend, title and date) and the /stats chart of the region, both in the
+chat's language, drawn by the CHARTS service. A region's digest is sent once a day (`job_runs`), so
+running the job twice is harmless."""
 
 from __future__ import annotations
 
@@ -13,15 +15,16 @@ from handlers.i18n import KZ_TZ
 from handlers.moderation.routing import Routes
 from handlers.places import area_name
 from handlers.reports.labels import status_name
-from handlers.services import GEO
+from handlers.services import CHARTS, GEO, RegionMap
+from handlers.stats.texts import stats_chart
 from handlers.types import Reply
 from jobs.base import Job, JobContext
-from jobs.digest_map import draw_region_map, region_shapes
 from storage.db import insert_ignoring_conflicts
 from storage.files import private_dir, write_private
 from storage.models import JobRun
 from storage.moderation import ReportTriage, all_chats
 from storage.reports import OPEN_STATUSES, Report, ReportStatus
+from storage.stats import figures
 
 NAME = "digest"  # also the job's name in `job_runs`
 OLDEST = 5
@@ -37,7 +40,7 @@ async def run(job: JobContext) -> str:
         regions = sorted({chat.region_code for chat in await all_chats(session)} & set(geo.regions))
         routes = Routes(session, job.settings.ADMINS)
         notify = job.notifier(session, now)
-        outlines = region_shapes(job.geodata_dir)
+        charts = job.services[CHARTS]
         for region in regions:
             claimed = await session.execute(
                 insert_ignoring_conflicts(session, JobRun.__table__, [{"job": NAME, "key": f"{region}:{day}", "done_at": now}])
@@ -63,17 +66,37 @@ async def run(job: JobContext) -> str:
             oldest = (
                 await session.scalars(select(Report).where(*open_filter).order_by(Report.created_at, Report.id).limit(OLDEST))
             ).all()
-            points = (
-                await session.execute(
-                    select(Report.latitude, Report.longitude).where(*open_filter, Report.latitude.is_not(None))
-                )
-            ).all()
-            picture = f"digests/{region}-{day}.png"
+            points = tuple(
+                (lat, lon, status)
+                for lat, lon, status in (
+                    await session.execute(
+                        select(Report.latitude, Report.longitude, Report.status).where(
+                            *open_filter, Report.latitude.is_not(None)
+                        )
+                    )
+                ).all()
+            )
+            found = await figures(session, region, now)
             private_dir(media_dir / "digests")
-            write_private(media_dir / picture, draw_region_map(outlines[region], [(lat, lon) for lat, lon in points]))
+            pictures: dict[str, tuple[str, str]] = {}  # language -> (map, chart)
             for channel, chat_id, language in destinations:
                 tr = notify.translator(language)
                 name = area_name(geo, tr.language, region, None)
+                if tr.language not in pictures:
+                    drawn = {status for _lat, _lon, status in points}
+                    region_map = RegionMap(
+                        language=tr.language,
+                        region_code=region,
+                        title=tr._("Open reports: {region}", region=name),
+                        subtitle=tr.date(now),
+                        legend=tuple((str(s), status_name(tr, s)) for s in ReportStatus if s in drawn),
+                        points=points,
+                    )
+                    paths = (f"digests/{region}-{day}-{tr.language}-map.png", f"digests/{region}-{day}-{tr.language}-chart.png")
+                    write_private(media_dir / paths[0], await charts.region_map(region_map))
+                    write_private(media_dir / paths[1], await charts.stats(stats_chart(tr, name, tr.date(now), found)))
+                    pictures[tr.language] = paths
+                picture, chart = pictures[tr.language]
                 lines = [tr._("📊 Daily digest: {region}, {date}", region=name, date=tr.date(now))]
                 for status in ReportStatus:
                     if counts.get(status):
@@ -94,6 +117,7 @@ async def run(job: JobContext) -> str:
                             )
                         )
                 notify.to_chat(channel, chat_id, Reply(text="\n".join(lines), photo_path=picture, kind="digest"))
+                notify.to_chat(channel, chat_id, Reply(text=tr._("📈 {region} in figures", region=name), photo_path=chart, kind="digest"))
             sent += 1
     job.wake_sender()
     return f"digests for {sent} regions"

@@ -17,6 +17,7 @@ from handlers.events.card import show_card
 from handlers.events.notices import tell_people
 from handlers.events.results import display_names, start_results
 from handlers.events.texts import button_title, short_date, when
+from handlers.points.ledger import take_back_event_points
 from handlers.types import Choice, Document
 from storage import events as store
 from storage.events import Event, EventStatus, SignupStatus
@@ -150,6 +151,7 @@ async def cancel_event(ctx: Ctx, event: Event) -> None:
         await show_manage(ctx, event, ctx._("This cleanup event can no longer be cancelled."))
         return
     event.status, event.cancelled_at, event.updated_at = EventStatus.CANCELLED, ctx.now, ctx.now
+    await take_back_event_points(ctx, event)
     told = await tell_people(
         ctx,
         event,

@@ -19,11 +19,13 @@ from handlers.events.notices import KIND, tell
 from handlers.events.texts import when
 from handlers.moderation import tell_cleaned, tell_reporter
 from handlers.moderation.triage import CLEANABLE, record_status, triage_of
+from handlers.points.ledger import award, settle_report
 from handlers.services import PHOTOS, PhotoRejected
 from handlers.types import Choice, Kind, Reply
 from storage import events as store
 from storage.events import BagClaim, ClaimStatus, Event, EventPhoto, EventReport, SignupStatus
 from storage.models import User
+from storage.points import BAGS_PER_CLAIM_CAP, RULES, Deed
 from storage.reports import Report, ReportStatus
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,9 @@ async def decide_claim(ctx: Ctx, event: Event, claim_id: int, accept: bool) -> N
     claim.status = ClaimStatus.ACCEPTED if accept else ClaimStatus.REJECTED
     claim.decided_at = ctx.now
     bags = claim.bags
+    if accept:
+        counted = min(bags, BAGS_PER_CLAIM_CAP) * RULES[Deed.BAGS_ACCEPTED]
+        await award(ctx, claim.user_id, Deed.BAGS_ACCEPTED, claim.id, counted, event.region_code)
     if accept:
         ctx.reply(ctx.ngettext("Accepted: {n} bag counted.", "Accepted: {n} bags counted.", bags))
         text = lambda tr: tr.ngettext(  # noqa: E731
@@ -317,6 +322,7 @@ async def clean_linked_reports(ctx: Ctx, event: Event, after_path: str | None) -
             ctx.session, report, ReportStatus.CLEANED, by_user_id=ctx.user.id, now=ctx.now, note=f"event:{event.id}"
         )
         (await triage_of(ctx.session, report, ctx.now)).cleaned_at = ctx.now
+        await settle_report(ctx, report)
         if after_path:
             await tell_cleaned(ctx, report, after_path)
         else:

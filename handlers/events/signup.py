@@ -15,9 +15,11 @@ from handlers.events.notices import notice, tell
 from handlers.events.results import ask_bags
 from handlers.events.texts import distance, when
 from handlers.i18n import Translator
+from handlers.points.ledger import award
 from handlers.services import GEO
 from handlers.types import Kind, Reply
 from storage import events as store
+from storage.points import RULES, Deed
 from storage.events import CHECK_IN_EARLY, CHECK_IN_RADIUS_M, Event, SignupOutcome, SignupStatus
 
 
@@ -174,6 +176,7 @@ async def on_check_in_location(ctx: Ctx) -> None:
     signup = await store.signup_of(ctx.session, event.id, ctx.user.id)
     assert signup is not None  # check_in_problem found it
     signup.checked_in_at = ctx.now
+    await award(ctx, ctx.user.id, Deed.EVENT_ATTENDED, event.id, RULES[Deed.EVENT_ATTENDED], event.region_code)
     await show_card(ctx, event, ctx._("📍 You are checked in at «{title}». Thank you for coming!", title=event.title))
 
 

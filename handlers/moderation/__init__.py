@@ -22,6 +22,7 @@ from handlers.moderation.coverage import checker_of, passed_on
 from handlers.moderation.access import actor, may_moderate, my_regions, refuse
 from handlers.moderation.queue import figures, forecast, scope, send_card, show_next, waiting
 from handlers.moderation.routing import region_destinations
+from handlers.points.ledger import settle_report
 from handlers.reports.again import rejection_update
 from handlers.reports.labels import status_name, status_update
 from handlers.services import GEO
@@ -125,6 +126,7 @@ async def stale(ctx: Ctx, report: Report) -> None:
 async def confirm(ctx: Ctx, report: Report, _arg: str) -> None:
     record_status(ctx.session, report, ReportStatus.CONFIRMED, by_user_id=ctx.user.id, now=ctx.now)
     (await triage_of(ctx.session, report, ctx.now)).confirmed_at = ctx.now
+    await settle_report(ctx, report)
     await tell_reporter(
         ctx,
         report,
@@ -140,6 +142,7 @@ async def start_work(ctx: Ctx, report: Report, _arg: str) -> None:
     record_status(ctx.session, report, ReportStatus.IN_PROGRESS, by_user_id=ctx.user.id, now=ctx.now)
     triage = await triage_of(ctx.session, report, ctx.now)
     triage.confirmed_at = triage.confirmed_at or ctx.now
+    await settle_report(ctx, report)
     await tell_reporter(
         ctx,
         report,
@@ -203,6 +206,7 @@ async def reject(ctx: Ctx, report: Report, reason: str, text: str | None = None)
     record_status(ctx.session, report, ReportStatus.REJECTED, by_user_id=ctx.user.id, now=ctx.now, note=note)
     triage = await triage_of(ctx.session, report, ctx.now)
     triage.reject_reason, triage.reject_text = reason, text if reason == OTHER else None
+    await settle_report(ctx, report)
     ctx.end_flow()
     if report.reporter_id is not None:
         geo = ctx.service(GEO)
@@ -416,6 +420,7 @@ async def on_after_photo(ctx: Ctx) -> None:
         return
     record_status(ctx.session, report, ReportStatus.CLEANED, by_user_id=ctx.user.id, now=ctx.now)
     (await triage_of(ctx.session, report, ctx.now)).cleaned_at = ctx.now
+    await settle_report(ctx, report)
     ctx.end_flow()
     await tell_cleaned(ctx, report, path)
     await done(ctx, report)
@@ -439,6 +444,7 @@ async def on_duplicate_of(ctx: Ctx) -> None:
         ctx.session, report, ReportStatus.DUPLICATE, by_user_id=ctx.user.id, now=ctx.now, note=other.code
     )
     (await triage_of(ctx.session, report, ctx.now)).reject_reason = "duplicate"
+    await settle_report(ctx, report)
     ctx.end_flow()
     await tell_reporter(
         ctx,

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Ctx
 from handlers.i18n import Translator
+from handlers.points.ledger import award_correct
 from handlers.quiz import bank, finish
 from handlers.quiz.bank import QUESTION_LIMIT, Question, telegram_length
 from handlers.quiz.buttons import QuizPick
@@ -208,6 +209,8 @@ async def answer(ctx: Ctx, pick: QuizPick) -> None:
     )
     await remember(ctx.session, ctx.user.id, question.id, correct, ctx.now)
     round.score += int(correct)
+    if correct:
+        await award_correct(ctx, round.id, pick.index)
     round.position += 1
     ctx.outbox.append((ctx.incoming.channel, ctx.incoming.chat_id, feedback(ctx, question, correct)))
     if round.completed:

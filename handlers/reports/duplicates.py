@@ -17,6 +17,7 @@ from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.forms import ENDED, Answers, Ended, Field, Question
 from handlers.places import place_name
+from handlers.points.ledger import settle_report
 from handlers.reports.labels import waste_names
 from handlers.services import GEO, PHOTOS, GeoService, PhotoService
 from handlers.reports.send import add_photos, ask_sent
@@ -176,6 +177,8 @@ async def _confirm(ctx: Ctx, report: Report) -> bool:
         return False
     ctx.session.add(ReportConfirmation(report_id=report.id, user_id=ctx.user.id, created_at=ctx.now))
     report.confirmations_count += 1
+    await ctx.session.flush()
+    await settle_report(ctx, report)  # a report confirmed already earns the confirmer points now
     return True
 
 

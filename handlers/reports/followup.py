@@ -13,6 +13,7 @@ from handlers.context import Ctx
 from handlers.i18n import N_
 from handlers.moderation.access import actor
 from handlers.moderation.routing import region_destinations
+from handlers.points.ledger import settle_report
 from handlers.services import GEO
 from handlers.router import Router
 from handlers.start import show_menu
@@ -117,6 +118,7 @@ async def on_dispute_photo(ctx: Ctx) -> None:
     record_status(ctx.session, report, ReportStatus.DISPUTED, by_user_id=ctx.user.id, now=ctx.now, note=reason)
     triage = await triage_of(ctx.session, report, ctx.now)
     triage.disputes += 1
+    await settle_report(ctx, report)
     triage.queued_at, triage.escalated_at = ctx.now, None
     await _tell_moderators(
         ctx,

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from handlers.buttons import button
 from handlers.context import Ctx
+from handlers.points.ledger import award
+from storage.points import RULES, TREES_PER_CHECKIN_CAP, Deed
 from handlers.photo_input import take_photo
 from handlers.start import show_menu
 from handlers.trees.my_trees import own_planting, show_card
@@ -151,6 +153,9 @@ async def on_capture_photo(ctx: Ctx) -> None:
         added_by_id=ctx.user.id,
     )
     planting.captures.append(capture)
+    if checkin is not None:  # the 6- and 12-month check-ins are the deeds; a citizen's extra capture is not
+        alive = min(int(ctx.data["alive"]), TREES_PER_CHECKIN_CAP) * RULES[Deed.TREES_ALIVE]
+        await award(ctx, ctx.user.id, Deed.TREES_ALIVE, f"{planting.id}:{months}", alive, planting.region_code)
     if checkin is not None and checkin.answered_at is None:
         checkin.answered_at = ctx.now
         checkin.remind_at = None

@@ -28,7 +28,7 @@ async def test_start_language_consent_menu(app, button, code, menu_word, report_
     replies = await chat.click("✅")
     assert menu_word.casefold() in texts(replies).casefold()
     assert report_label in " ".join(labels(chat.last))
-    assert len(chat.last.choices) == 8  # report, my reports, events, trees, quiz, profile, language, help
+    assert len(chat.last.choices) == 9  # report, my reports, events, trees, quiz, eco-points, profile, language, help
 
     async with app.sessions() as s:
         user = await s.scalar(select(User).join(Identity).where(Identity.external_id == "aigerim"))

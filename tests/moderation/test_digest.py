@@ -1,34 +1,15 @@
-"""The daily digest: counts, disputes, the oldest open reports and a plausible PNG map."""
+"""The daily digest: counts, disputes, the oldest open reports, a map with a dot per open report in
+its status's colour, and the region's /stats chart."""
 
 from __future__ import annotations
 
-import io
-
 from PIL import Image
-from shapely.geometry import Point
 
-from bot.geo import GEODATA_DIR
 from bot.scheduler import run_job
-from jobs.digest_map import DOT, HEIGHT, WIDTH, Projection, draw_region_map, region_shapes
+from bot.charts import STATUS_COLOURS
 from tests.moderation.test_moderation import ALMATY, GROUP, Member, add_report, reporter, setup  # noqa: F401
 
 ALMATY_POINTS = [(43.238, 76.945), (43.30, 76.85), (43.20, 77.05)]
-
-
-def test_map_png_is_plausible() -> None:
-    outline = region_shapes(GEODATA_DIR)["KZ-19"]  # Almaty Region, around Almaty city
-    png = draw_region_map(outline, [(44.0, 77.5), (43.5, 78.5)])
-    image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG" and image.size == (WIDTH, HEIGHT)
-    colours = image.getcolors(maxcolors=100_000)
-    assert colours and len(colours) > 3  # not blank: background, land, border, dots
-    project = Projection(outline.bounds)
-    for lat, lon in [(44.0, 77.5), (43.5, 78.5)]:
-        assert outline.contains(Point(lon, lat))
-        x, y = project(lon, lat)
-        assert image.getpixel((round(x), round(y))) == DOT
-    corner = image.getpixel((2, 2))
-    assert corner == (255, 255, 255)
 
 
 async def test_daily_digest_once_per_day(app, setup, clock) -> None:
@@ -43,14 +24,18 @@ async def test_daily_digest_once_per_day(app, setup, clock) -> None:
     assert await run_job(app, "digest") == "digests for 1 regions"
     assert await run_job(app, "digest") == "digests for 0 regions"
     await app.sender.flush()
-    digest = app.channels["console"].sent[GROUP][-1]
+    digest, chart = app.channels["console"].sent[GROUP][-2:]
     assert "Daily digest: Almaty" in digest.text
     assert "queued: 3" in digest.text and "confirmed: 1" in digest.text
     assert "Disputed cleanups: 0" in digest.text and "3 days" in digest.text
     picture = app.settings.MEDIA_DIR / digest.photo_path
-    image = Image.open(picture)
-    assert image.size == (WIDTH, HEIGHT)
-    dots = dict((colour, n) for n, colour in image.getcolors(maxcolors=1_000_000))[DOT]
-    assert dots > 3 * 40  # four open reports, a filled dot is ~60 pixels (two overlap at most)
+    image = Image.open(picture).convert("RGB")
+    assert image.size == (1000, 800)
+    colours = dict((colour, n) for n, colour in image.getcolors(maxcolors=1_000_000))
+    for status, dots in (("queued", 3), ("confirmed", 1)):  # three queued, one confirmed; the legend too
+        rgb = tuple(int(STATUS_COLOURS[status][i : i + 2], 16) for i in (1, 3, 5))
+        assert colours.get(rgb, 0) > (dots + 1) * 20, status
+    assert "Almaty in figures" in chart.text
+    assert Image.open(app.settings.MEDIA_DIR / chart.photo_path).size == (1200, 600)
     clock.advance(days=1)
     assert await run_job(app, "digest") == "digests for 1 regions"
