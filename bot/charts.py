@@ -106,12 +106,23 @@ def draw_comparison(chart: ComparisonChart) -> bytes:
         for bar, v in zip(bars, values):
             label = format_percent(v, locale=chart.language) if percent else format_decimal(round(v, 1), locale=chart.language)
             axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8)
-        axes.set_title(textwrap.fill(title, 52), fontsize=11, loc="left")
+        axes.set_title(textwrap.fill(title, 40), fontsize=11, loc="left")
         axes.tick_params(axis="y", labelsize=9)
         axes.set_xlim(0, (1.0 if percent else max(values + [1])) * 1.15)
         _number_axis(axes.xaxis, chart.language, percent=percent)
         if percent:
             axes.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    if any(chart.legend):
+        from matplotlib.patches import Patch
+
+        lagging_label, fine_label = chart.legend
+        figure.legend(
+            handles=[Patch(color=LAGGING, label=lagging_label), Patch(color=FINE, label=fine_label)],
+            loc="upper right",
+            bbox_to_anchor=(0.98, 0.985),
+            frameon=False,
+            fontsize=10,
+        )
     figure.text(0.02, 0.015, chart.footnote, fontsize=8, color="#555555", wrap=True)
     figure.tight_layout(rect=(0, 0.04, 1, 0.91))
     return _png(figure)

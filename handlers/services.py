@@ -153,6 +153,7 @@ class ComparisonChart:
     in_target_title: str
     in_target: tuple[tuple[str, float], ...]  # (region name, share 0..1), best first
     footnote: str  # the population figures' source
+    legend: tuple[str, str] = ("", "")  # labels of the lagging quarter's colour and of the others'
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,7 @@ async def show_comparison(ctx: Ctx) -> None:
         in_target_title=ctx._("Cleaned within {days} days, last 12 months (best first)", days=TARGET_DAYS),
         in_target=tuple(in_target),
         footnote=footnote,
+        legend=(ctx._("the lagging quarter of the regions"), ctx._("the other regions")),
     )
     picture = await save_picture(ctx, await ctx.service(CHARTS).comparison(chart))
     lagging = [name for name, _v in per_100k[-3:]][::-1]
