@@ -16,6 +16,7 @@ from bot.channels.base import Channel
 from bot.config import Settings
 from bot.geo import shared_geography
 from bot.geocode import NominatimGeocoder
+from bot.open311_client import Open311Client
 from bot.photos import PhotoStore
 from bot.i18n import translators
 from bot.outbox import OutboxSender
@@ -23,6 +24,7 @@ from bot.ratelimit import InputLimiter
 from handlers import build_router
 from handlers.deep_links import DeepLinks
 from handlers.engine import Engine
+from jobs.handover_targets import OPEN311_CLIENT
 from handlers.services import CERTIFICATES, DEEP_LINKS, LIMITS, POSTERS, UsageLimits
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
@@ -44,6 +46,7 @@ def build_services(settings: Settings) -> dict[str, Any]:
         POSTERS: PosterDrawer(),
         DEEP_LINKS: DeepLinks(settings.TELEGRAM_BOT_USERNAME, settings.TWILIO_WHATSAPP_FROM),
     }
+    services[OPEN311_CLIENT] = Open311Client()
     if settings.GEOCODING_ENABLED:
         services["geocoder"] = NominatimGeocoder(settings.GEOCODING_USER_AGENT)
     return services
@@ -99,4 +102,9 @@ async def create_app(
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)
-    return App(settings, db, sessions, engine, sender, channels)
+    app = App(settings, db, sessions, engine, sender, channels)
+    if settings.SMTP_HOST:  # e-mail to regions goes through the outbox like every message
+        from bot.channels.email import EmailChannel
+
+        app.add_channel(EmailChannel(settings))
+    return app
