@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from bot.app import create_app
+from bot.commands import admin_handover
 from bot.config import load_settings
 from bot.geo import Geography
 from storage import events as organisers
@@ -51,6 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     unorganise.add_argument("account", type=_account)
     unorganise.add_argument("region", type=_region, nargs="?")
     sub.add_parser("list", help="moderators, moderator chats and organisers")
+    admin_handover.configure(sub, _region)
 
 
 def run(args: argparse.Namespace) -> object:
@@ -63,6 +65,8 @@ async def execute(args: argparse.Namespace) -> int:
     try:
         async with app.sessions() as session, session.begin():
             command = args.admin_command
+            if command in admin_handover.COMMANDS:
+                return await admin_handover.execute(args, session, now, Geography())
             if command == "add-moderator":
                 created = await roles.add_moderator(session, *args.account, args.region, "cli", now)
                 print(("appointed" if created else "already a moderator") + f": {':'.join(args.account)} {args.region}")
