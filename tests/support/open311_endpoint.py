@@ -28,6 +28,7 @@ class Open311Endpoint:
     updates: list[dict[str, str]] = field(default_factory=list)
     fail_next: int = 0  # the next N POSTs answer 503
     post_delay: float = 0.0  # seconds a POST waits after it was recorded, before it answers
+    hang_on: set[int] = field(default_factory=set)  # numbers of POSTs (1, 2, ...) that wait 60 s instead
     gets: list[str] = field(default_factory=list)
     server: TestServer | None = None
 
@@ -83,8 +84,9 @@ class Open311Endpoint:
             "status_notes": "",
             "description": fields.get("description", [""])[0],
         }
-        if self.post_delay:
-            await asyncio.sleep(self.post_delay)
+        delay = 60.0 if len(self.posts) in self.hang_on else self.post_delay
+        if delay:
+            await asyncio.sleep(delay)
         return self._xml("service_requests", "request", [{"service_request_id": request_id, "service_notice": ""}])
 
     async def list(self, request: web.Request) -> web.Response:

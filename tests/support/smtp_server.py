@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -13,10 +14,13 @@ from tests.support.twilio_standin import bound_socket
 class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.delay = 0.0  # seconds between keeping a message and answering 250 (a slow server)
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 OK"
 
 
