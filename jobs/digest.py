@@ -4,6 +4,7 @@ A region's digest is sent once a day (`job_runs`), so running the job twice is h
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from apscheduler.triggers.cron import CronTrigger
@@ -19,6 +20,7 @@ from jobs.base import Job, JobContext
 from jobs.digest_map import draw_region_map, region_shapes
 from storage.db import insert_ignoring_conflicts
 from storage.files import private_dir, write_private
+from storage.handover import delivery_counts
 from storage.models import JobRun
 from storage.moderation import ReportTriage, all_chats
 from storage.reports import OPEN_STATUSES, Report, ReportStatus
@@ -68,6 +70,7 @@ async def run(job: JobContext) -> str:
                     select(Report.latitude, Report.longitude).where(*open_filter, Report.latitude.is_not(None))
                 )
             ).all()
+            handed = sum((await delivery_counts(session, region))[0].values(), Counter())
             picture = f"digests/{region}-{day}.png"
             private_dir(media_dir / "digests")
             write_private(media_dir / picture, draw_region_map(outlines[region], [(lat, lon) for lat, lon in points]))
@@ -79,6 +82,13 @@ async def run(job: JobContext) -> str:
                     if counts.get(status):
                         lines.append(f"• {status_name(tr, status)}: {counts[status]}")
                 lines.append(tr._("Disputed cleanups: {count}", count=disputes))
+                if handed:
+                    lines.append(tr._(
+                        "Handed over to the region's own systems: {delivered} delivered, {pending} waiting, "
+                        "{failing} being retried, {failed} given up",
+                        delivered=handed["delivered"], pending=handed["pending"],
+                        failing=handed["failing"], failed=handed["failed"],
+                    ))  # fmt: skip
                 if oldest:
                     lines.append(tr._("Oldest open reports:"))
                     for report in oldest:

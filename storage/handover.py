@@ -15,12 +15,14 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from collections import Counter
+
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
-from storage.models import BigId
+from storage.models import BigId, OutboxMessage, OutboxStatus
 
 
 class TargetKind:
@@ -160,3 +162,29 @@ async def all_targets(session: AsyncSession) -> list[HandoverTarget]:
     return list(
         await session.scalars(select(HandoverTarget).order_by(HandoverTarget.region_code, HandoverTarget.id))
     )
+
+
+async def delivery_counts(session: AsyncSession, region_code: str | None = None) -> tuple[dict[int, Counter[str]], dict[int, str]]:
+    """Per target: its deliveries as `pending`, `failing` (tried and not through yet),
+    `delivered` and `failed` (an e-mail's state is its outbox row's), and its last error."""
+    query = (
+        select(HandoverDelivery, OutboxMessage.status)
+        .outerjoin(OutboxMessage, OutboxMessage.id == HandoverDelivery.outbox_id)
+        .order_by(HandoverDelivery.id)
+    )
+    if region_code is not None:
+        query = query.join(HandoverTarget, HandoverTarget.id == HandoverDelivery.target_id).where(
+            HandoverTarget.region_code == region_code
+        )
+    counts: dict[int, Counter[str]] = {}
+    errors: dict[int, str] = {}
+    for delivery, outbox_status in (await session.execute(query)).all():
+        state = delivery.status
+        if state == DeliveryStatus.QUEUED:
+            state = {OutboxStatus.SENT: "delivered", OutboxStatus.FAILED: "failed"}.get(outbox_status or "", "pending")
+        elif state == DeliveryStatus.ATTEMPTING or (state == DeliveryStatus.PENDING and delivery.attempts):
+            state = "failing"
+        counts.setdefault(delivery.target_id, Counter())[state] += 1
+        if delivery.last_error:
+            errors[delivery.target_id] = delivery.last_error
+    return counts, errors

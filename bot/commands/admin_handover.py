@@ -25,16 +25,14 @@ from storage import moderation as roles
 from storage.handover import (
     ApiKey,
     ApiWrite,
-    DeliveryStatus,
     EmailMode,
-    HandoverDelivery,
     HandoverTarget,
     TargetKind,
     all_targets,
     create_api_key,
+    delivery_counts,
     revoke_api_key,
 )
-from storage.models import OutboxMessage, OutboxStatus
 from storage.users import parse_account
 
 COMMANDS = ("api-key", "connect", "disconnect", "connections", "handover-status")
@@ -152,25 +150,7 @@ async def _connect(args: argparse.Namespace, session: AsyncSession, now: datetim
 
 
 async def _status(session: AsyncSession) -> int:
-    """Per target: deliveries by state (an e-mail's state is its outbox row's), the last error."""
-    rows = (
-        await session.execute(
-            select(HandoverDelivery, OutboxMessage.status)
-            .outerjoin(OutboxMessage, OutboxMessage.id == HandoverDelivery.outbox_id)
-            .order_by(HandoverDelivery.id)
-        )
-    ).all()
-    counts: dict[int, Counter[str]] = {}
-    errors: dict[int, str] = {}
-    for delivery, outbox_status in rows:
-        state = delivery.status
-        if state == DeliveryStatus.QUEUED:
-            state = {OutboxStatus.SENT: "delivered", OutboxStatus.FAILED: "failed"}.get(outbox_status, "pending")
-        elif state == DeliveryStatus.ATTEMPTING or (state == DeliveryStatus.PENDING and delivery.attempts):
-            state = "failing"
-        counts.setdefault(delivery.target_id, Counter())[state] += 1
-        if delivery.last_error:
-            errors[delivery.target_id] = delivery.last_error
+    counts, errors = await delivery_counts(session)
     targets = await all_targets(session)
     if not targets:
         print("no region is connected to its own system (python -m bot admin connect ...)")

@@ -146,3 +146,9 @@ async def test_gives_up_after_a_day_and_tells_the_moderators(app, clock, endpoin
     assert delivery.status == DeliveryStatus.FAILED and endpoint.posts == []
     warning = [r.text for r in app.channels["console"].sent[GROUP] if "could not be handed over" in r.text]
     assert len(warning) == 1 and f"TZ-{report_id:06d}" in warning[0] and "503" in warning[0]
+
+    # The daily digest of the region says so too.
+    await run_job(app, "digest")
+    await app.sender.flush()
+    digest = app.channels["console"].sent[GROUP][-1].text
+    assert "Handed over to the region's own systems: 0 delivered, 0 waiting, 0 being retried, 1 given up" in digest
