@@ -356,25 +356,20 @@ def service_definition(tr) -> dict[str, Any]:
     return {
         "service_code": SERVICE_CODE,
         "attributes": [
-            {
-                "variable": True,
-                "code": "waste",
-                "datatype": "multivaluelist",
-                "required": True,
-                "datatype_description": "",
-                "order": 1,
-                "description": tr._(ATTRIBUTE_TEXTS["waste"]),
-                "values": [{"key": key.value, "name": tr._(label)} for key, label in WASTE_LABELS.items()],
-            },
-            {
-                "variable": True,
-                "code": "size",
-                "datatype": "singlevaluelist",
-                "required": False,
-                "datatype_description": "",
-                "order": 2,
-                "description": tr._(ATTRIBUTE_TEXTS["size"]),
-                "values": [{"key": key.value, "name": tr._(label)} for key, label in SIZE_LABELS.items()],
-            },
+            _attribute(tr, "waste", "multivaluelist", True, 1, WASTE_LABELS),
+            _attribute(tr, "size", "singlevaluelist", False, 2, SIZE_LABELS),
         ],
+    }
+
+
+def _attribute(tr, code: str, datatype: str, required: bool, order: int, labels) -> dict[str, Any]:
+    return {
+        "variable": True,
+        "code": code,
+        "datatype": datatype,
+        "required": required,
+        "datatype_description": "",
+        "order": order,
+        "description": tr._(ATTRIBUTE_TEXTS[code]),
+        "values": [{"key": key.value, "name": tr._(label)} for key, label in labels.items()],
     }

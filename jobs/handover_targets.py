@@ -326,9 +326,9 @@ async def tell_moderators(job: JobContext, session: AsyncSession, report: Report
 
 # --- pulling status changes back -----------------------------------------------------------------
 # The endpoint's status (the spec's open/closed, FixMyStreet's states) -> ours, and from which of
-# our statuses the change may be made (the same rules as a moderator's buttons).
+# our statuses the change may be made (the same rules as a moderator's buttons). A plain `open`
+# only says their system has it: it changes nothing, and the moderators still triage the report.
 REMOTE_STATUSES: dict[str, tuple[ReportStatus, frozenset[str]]] = {
-    "open": (ReportStatus.CONFIRMED, frozenset({ReportStatus.NEW, ReportStatus.QUEUED})),
     "confirmed": (ReportStatus.CONFIRMED, frozenset(CONFIRMABLE)),
     "investigating": (ReportStatus.CONFIRMED, frozenset({ReportStatus.NEW, ReportStatus.QUEUED})),
     "in_progress": (ReportStatus.IN_PROGRESS, frozenset(STARTABLE)),
@@ -387,7 +387,7 @@ async def apply_remote(job: JobContext, session: AsyncSession, delivery_id: int,
     """One remote status onto the report: recorded in its history and told to the reporter."""
     delivery = await session.get(HandoverDelivery, delivery_id)
     state = item.status.strip().lower().replace(" ", "_")
-    if delivery is None or (delivery.remote_status == state and state != "closed"):
+    if delivery is None or delivery.remote_status == state:
         return 0
     delivery.remote_status = state
     mapped = REMOTE_STATUSES.get(state)

@@ -152,3 +152,27 @@ async def test_gives_up_after_a_day_and_tells_the_moderators(app, clock, endpoin
     await app.sender.flush()
     digest = app.channels["console"].sent[GROUP][-1].text
     assert "Handed over to the region's own systems: 0 delivered, 0 waiting, 0 being retried, 1 given up" in digest
+
+
+async def test_a_daily_letter_carries_the_days_reports_once_a_day(app, clock, smtp) -> None:
+    _, user_id = await reporter(app, "dana", "English")
+    first = await add_report(app, user_id, ALMATY, clock)
+    second = await add_report(app, user_id, ALMATY, clock, lat=43.3, lon=76.9)
+    await connect(app, clock, email="akimat@almaty.test", mode=EmailMode.DAILY)
+    await run_job(app, "handover")
+    await app.sender.flush()
+    assert smtp.messages == []  # nothing per report
+    assert "1 daily letter" in await run_job(app, "handover_deliver")
+    assert "0 daily letter" in await run_job(app, "handover_deliver")
+    await app.sender.flush()
+    (letter,) = smtp.messages
+    assert f"[TZ-{first:06d}] [TZ-{second:06d}]" in letter["Subject"] and "2 өтініш" in letter["Subject"]
+    assert len([p for p in letter.iter_attachments() if p.get_content_type() == "image/jpeg"]) == 2
+
+    third = await add_report(app, user_id, ALMATY, clock, lat=43.35, lon=76.9)
+    await run_job(app, "handover")
+    assert "0 daily letter" in await run_job(app, "handover_deliver")  # today's is gone
+    clock.advance(days=1)
+    assert "1 daily letter" in await run_job(app, "handover_deliver")
+    await app.sender.flush()
+    assert f"[TZ-{third:06d}]" in smtp.messages[-1]["Subject"] and len(smtp.messages) == 2
