@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 
 import aiohttp
 
+from bot import logsafe
 from jobs.handover_targets import HandoverRefused, HandoverRetry, RemoteStatus
 from storage.handover import HandoverTarget
 
@@ -36,6 +37,7 @@ class Open311Client:
         self.timeout = aiohttp.ClientTimeout(total=timeout)
 
     def _url(self, target: HandoverTarget, path: str) -> str:
+        logsafe.protect(target.api_key)  # their key is masked in every log line from now on
         return f"{target.address.rstrip('/')}/{path}"
 
     async def _call(self, method: str, url: str, **kwargs) -> bytes:
