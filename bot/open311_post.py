@@ -95,7 +95,7 @@ class Open311Writes:
             return error(fmt, 429, f"this key may post {self.counter.limit} requests a minute; try again later")
         client = (request.remote or "?")[:64]
         try:
-            answer = await self._create(key, submission)
+            answer = await self._create(key, submission, client)
         except Refusal as exc:
             await self._log(key, None, None, f"refused {exc.status}: {exc.description}", client)
             return error(fmt, exc.status, exc.description)
@@ -120,7 +120,7 @@ class Open311Writes:
                 )
             )
 
-    async def _create(self, key: ApiKey, submission: Submission) -> tuple[int, str, str]:
+    async def _create(self, key: ApiKey, submission: Submission, client: str) -> tuple[int, str, str]:
         fields = submission.fields
         if fields.get("service_code", "") != "illegal-dump":
             raise Refusal(400, "service_code must be illegal-dump (see services.json)")
@@ -172,7 +172,7 @@ class Open311Writes:
                 outcome = "created"
             await session.flush()
             session.add(
-                ApiWrite(api_key_id=key.id, report_id=report.id, token=token, outcome=outcome, created_at=now)
+                ApiWrite(api_key_id=key.id, report_id=report.id, token=token, outcome=outcome, client=client, created_at=now)
             )
             return report.id, token, outcome
 
