@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import load_settings
 from storage import moderation as roles
 from storage.handover import (
     ApiKey,
@@ -143,6 +144,8 @@ async def _connect(args: argparse.Namespace, session: AsyncSession, now: datetim
             print(f"{args.address!r} is not an e-mail address")
             return 2
         target.email_mode = EmailMode.DAILY if args.daily else EmailMode.EACH
+        if not load_settings().SMTP_HOST:
+            print("note: SMTP_HOST is not set: letters wait in the outbox until it is")
     session.add(target)
     await session.flush()
     print("connected " + describe(target))

@@ -24,6 +24,7 @@ def test_api_keys_and_region_connections(tmp_path: Path) -> None:
     mail = bot(tmp_path, "admin", "connect", "KZ-75", "email", "akimat@almaty.test", "--daily", "--language", "kk",
                "--district", "KZ751110")  # fmt: skip
     assert mail.returncode == 0 and "KZ-75/KZ751110 email akimat@almaty.test daily (kk)" in mail.stdout
+    assert "SMTP_HOST is not set" in mail.stdout
     chat = bot(tmp_path, "admin", "connect", "KZ-75", "chat", "telegram:-100123")
     assert "bound: telegram:-100123 -> KZ-75" in chat.stdout
     assert bot(tmp_path, "admin", "connect", "KZ-75", "email", "not an address").returncode == 2
