@@ -16,6 +16,7 @@ from bot.channels.base import Channel
 from bot.config import Settings
 from bot.geo import shared_geography
 from bot.geocode import NominatimGeocoder
+from bot.open311_client import Open311Client
 from bot.photos import PhotoStore
 from bot.charts import ChartDrawer
 from bot.i18n import translators
@@ -25,6 +26,7 @@ from handlers import build_router
 from handlers.deep_links import DeepLinks
 from handlers.engine import Engine
 from handlers.services import CERTIFICATES, CHARTS, DEEP_LINKS, LIMITS, POSTERS, UsageLimits
+from jobs.handover_targets import OPEN311_CLIENT
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
 from storage.files import private_dir
@@ -46,6 +48,7 @@ def build_services(settings: Settings) -> dict[str, Any]:
         CHARTS: ChartDrawer(),
         DEEP_LINKS: DeepLinks(settings.TELEGRAM_BOT_USERNAME, settings.TWILIO_WHATSAPP_FROM),
     }
+    services[OPEN311_CLIENT] = Open311Client()
     if settings.GEOCODING_ENABLED:
         services["geocoder"] = NominatimGeocoder(settings.GEOCODING_USER_AGENT)
     return services
@@ -101,4 +104,9 @@ async def create_app(
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)
-    return App(settings, db, sessions, engine, sender, channels)
+    app = App(settings, db, sessions, engine, sender, channels)
+    if settings.SMTP_HOST:  # e-mail to regions goes through the outbox like every message
+        from bot.channels.email import EmailChannel
+
+        app.add_channel(EmailChannel(settings))
+    return app

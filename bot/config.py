@@ -64,10 +64,24 @@ class Settings(BaseSettings):
     TWILIO_MEDIA_HOSTS: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["api.twilio.com", "*.twilio.com"]
     )
+    # Open311: writes a partner's API key may make a minute; hosts a POSTed media_url may be on.
+    OPEN311_WRITES_PER_MINUTE: int = Field(10, ge=1, le=10_000)
+    OPEN311_MEDIA_HOSTS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Handover to regions' own systems: give up on an endpoint after this many hours (the region's
+    # moderators are told), pull status changes back this often.
+    HANDOVER_GIVE_UP_HOURS: float = Field(24, gt=0)
+    HANDOVER_PULL_EVERY_MINUTES: int = Field(15, ge=1, le=1440)
+    # E-mail to regions (an asynchronous SMTP client): unset SMTP_HOST means no e-mail targets are served.
+    SMTP_HOST: str | None = None
+    SMTP_PORT: int = Field(587, ge=1, le=65535)
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_FROM: str = "taza-bot@localhost"
+    SMTP_STARTTLS: bool = True
     # Tree log: the survival check-ins, in months after a planting (JSON in the environment).
     TREE_CHECKIN_MONTHS: list[int] = Field(default_factory=lambda: [6, 12])
 
-    @field_validator("ADMINS", "TRUSTED_PROXIES", "TWILIO_MEDIA_HOSTS", mode="before")
+    @field_validator("ADMINS", "TRUSTED_PROXIES", "TWILIO_MEDIA_HOSTS", "OPEN311_MEDIA_HOSTS", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -117,6 +131,7 @@ class Settings(BaseSettings):
             token,
             logsafe.basic_credentials(sid, token) if sid and token else None,
             self.IDENTITY_SALT,
+            self.SMTP_PASSWORD,
         )
 
     @property

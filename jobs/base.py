@@ -30,6 +30,8 @@ class JobSettings(Protocol):
     ANNOUNCE_PER_RUN: int
     RETENTION_DAYS: int
     TREE_CHECKIN_MONTHS: list[int]
+    HANDOVER_GIVE_UP_HOURS: float
+    HANDOVER_PULL_EVERY_MINUTES: int
 
 
 @dataclass

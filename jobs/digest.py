@@ -6,6 +6,7 @@ running the job twice is harmless."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from apscheduler.triggers.cron import CronTrigger
@@ -21,6 +22,7 @@ from handlers.types import Reply
 from jobs.base import Job, JobContext
 from storage.db import insert_ignoring_conflicts
 from storage.files import private_dir, write_private
+from storage.handover import delivery_counts
 from storage.models import JobRun
 from storage.moderation import ReportTriage, all_chats
 from storage.reports import OPEN_STATUSES, Report, ReportStatus
@@ -77,6 +79,7 @@ async def run(job: JobContext) -> str:
                 ).all()
             )
             found = await figures(session, region, now)
+            handed = sum((await delivery_counts(session, region))[0].values(), Counter())
             private_dir(media_dir / "digests")
             pictures: dict[str, tuple[str, str]] = {}  # language -> (map, chart)
             for channel, chat_id, language in destinations:
@@ -102,6 +105,13 @@ async def run(job: JobContext) -> str:
                     if counts.get(status):
                         lines.append(f"• {status_name(tr, status)}: {counts[status]}")
                 lines.append(tr._("Disputed cleanups: {count}", count=disputes))
+                if handed:
+                    lines.append(tr._(
+                        "Handed over to the region's own systems: {delivered} delivered, {pending} waiting, "
+                        "{failing} being retried, {failed} given up",
+                        delivered=handed["delivered"], pending=handed["pending"],
+                        failing=handed["failing"], failed=handed["failed"],
+                    ))  # fmt: skip
                 if oldest:
                     lines.append(tr._("Oldest open reports:"))
                     for report in oldest:

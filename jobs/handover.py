@@ -1,6 +1,7 @@
 """Handover: new reports go to their region's queue in ONE set-based UPDATE (the claim), and are
 announced as a batch in the region's moderator chat(s); a region with no moderator goes to the
-national queue for admins. All in one transaction with the outbox rows, so a crash either hands
+national queue for admins. Regions (or districts) connected to their own systems get a delivery
+per report and target (jobs.handover_targets), e-mails queued in the outbox at once. All in one transaction with the outbox rows, so a crash either hands
 over and announces everything or nothing, and a second run finds nothing left to do."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from handlers.places import area_name
 from handlers.services import GEO
 from handlers.types import Reply
 from jobs.base import Job, JobContext
+from jobs.handover_targets import plan
 from storage.moderation import ReportTriage
 from storage.reports import Report, ReportStatus, ReportStatusChange
 
@@ -31,13 +33,13 @@ async def run(job: JobContext) -> str:
                 update(Report)
                 .where(Report.status == ReportStatus.NEW)
                 .values(status=ReportStatus.QUEUED, updated_at=now)
-                .returning(Report.id, Report.region_code)
+                .returning(Report.id, Report.region_code, Report.district_pcode)
             )
         ).all()
         if not claimed:
             return "nothing to hand over"
         by_region: dict[str, list[int]] = defaultdict(list)
-        for report_id, region_code in claimed:
+        for report_id, region_code, _district in claimed:
             by_region[region_code].append(report_id)
         lookup = Routes(session, settings.ADMINS)
         routes = {region: await lookup.region(region) for region in by_region}
@@ -69,12 +71,16 @@ async def run(job: JobContext) -> str:
                 for report_id in ids
             ],
         )
+        targets = await plan(job, session, [tuple(row) for row in claimed], now)
         notify = job.notifier(session, now)
         for region, ids in by_region.items():
             await announce(job, notify, session, region, ids, routes[region][0])
     job.wake_sender()
     national = sum(len(ids) for region, ids in by_region.items() if routes[region][1])
-    return f"handed over {len(claimed)} reports in {len(by_region)} regions ({national} to the national queue)"
+    return (
+        f"handed over {len(claimed)} reports in {len(by_region)} regions ({national} to the national queue); "
+        f"{targets} deliveries to the regions' own systems"
+    )
 
 
 async def announce(

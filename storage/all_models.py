@@ -8,5 +8,6 @@ import storage.forms  # noqa: F401
 import storage.limits  # noqa: F401
 import storage.trees  # noqa: F401
 import storage.quiz  # noqa: F401
+import storage.handover  # noqa: F401
 import storage.points  # noqa: F401
 import storage.stats  # noqa: F401  (the indexes /stats needs)

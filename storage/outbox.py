@@ -15,11 +15,12 @@ from storage.models import OutboxMessage
 
 def queue_message(
     session: AsyncSession, channel: str, chat_id: str, payload: dict[str, Any], now: datetime
-) -> None:
-    """Due at once; the sender picks it up after the commit."""
-    session.add(
-        OutboxMessage(channel=channel, chat_id=chat_id, payload=payload, created_at=now, next_attempt_at=now)
-    )
+) -> OutboxMessage:
+    """Due at once; the sender picks it up after the commit. The row is returned for callers that
+    follow its delivery (a handover e-mail)."""
+    row = OutboxMessage(channel=channel, chat_id=chat_id, payload=payload, created_at=now, next_attempt_at=now)
+    session.add(row)
+    return row
 
 
 BATCH = 5000

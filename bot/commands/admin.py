@@ -7,6 +7,7 @@ import argparse
 from functools import cache
 
 from bot.app import create_app
+from bot.commands import admin_handover
 from bot.config import load_settings
 from bot.geo import Geography
 from storage import events as organisers
@@ -28,6 +29,17 @@ def _account(text: str) -> tuple[str, str]:
 @cache
 def _geography() -> Geography:
     return Geography()
+
+
+def _region(text: str) -> str:
+    """A region's code or name as one argument (a name of several words quoted)."""
+    code = find_region(_geography(), text)
+    if code is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a region: use a region code (KZ-10 ... KZ-79, see the README), "
+            "a region's name in Kazakh, Russian or English, or 'national'"
+        )
+    return code
 
 
 class RegionArgument(argparse.Action):
@@ -72,6 +84,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     unorganise.add_argument("account", type=_account)
     unorganise.add_argument("region", nargs="*", action=RegionArgument)
     sub.add_parser("list", help="moderators, moderator chats and organisers")
+    admin_handover.configure(sub, _region)
 
 
 def run(args: argparse.Namespace) -> object:
@@ -85,6 +98,8 @@ async def execute(args: argparse.Namespace) -> int:
     try:
         async with app.sessions() as session, session.begin():
             command = args.admin_command
+            if command in admin_handover.COMMANDS:
+                return await admin_handover.execute(args, session, now, Geography())
             if command == "add-moderator":
                 created = await roles.add_moderator(session, *args.account, args.region, "cli", now)
                 print(("appointed" if created else "already a moderator") + f": {':'.join(args.account)} {args.region}")
