@@ -16,14 +16,16 @@ from bot.channels.base import Channel
 from bot.config import Settings
 from bot.geo import shared_geography
 from bot.geocode import NominatimGeocoder
+from bot.blur import PhotoBlur
 from bot.photos import PhotoStore
+from bot.public_copies import PublicCopies
 from bot.i18n import translators
 from bot.outbox import OutboxSender
 from bot.ratelimit import InputLimiter
 from handlers import build_router
 from handlers.deep_links import DeepLinks
 from handlers.engine import Engine
-from handlers.services import CERTIFICATES, DEEP_LINKS, LIMITS, POSTERS, UsageLimits
+from handlers.services import BLUR, CERTIFICATES, DEEP_LINKS, LIMITS, PHOTOS, POSTERS, UsageLimits
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
 from storage.files import private_dir
@@ -40,6 +42,7 @@ def build_services(settings: Settings) -> dict[str, Any]:
         "media_dir": settings.MEDIA_DIR,
         "geo": shared_geography(),
         "photos": PhotoStore(settings.MEDIA_DIR),
+        BLUR: PhotoBlur(settings.MEDIA_DIR),
         CERTIFICATES: CertificateDrawer(),
         POSTERS: PosterDrawer(),
         DEEP_LINKS: DeepLinks(settings.TELEGRAM_BOT_USERNAME, settings.TWILIO_WHATSAPP_FROM),
@@ -65,6 +68,7 @@ class App:
     engine: Engine
     sender: OutboxSender
     channels: dict[str, Channel] = field(default_factory=dict)
+    public_copies: PublicCopies | None = None
 
     @property
     def deep_links(self) -> DeepLinks:
@@ -99,4 +103,6 @@ async def create_app(
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)
-    return App(settings, db, sessions, engine, sender, channels)
+    public_copies = PublicCopies(sessions, router.services[PHOTOS], router.services[BLUR], clock)
+    engine.after_commit.append(public_copies.wake)
+    return App(settings, db, sessions, engine, sender, channels, public_copies)

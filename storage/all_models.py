@@ -8,3 +8,4 @@ import storage.forms  # noqa: F401
 import storage.limits  # noqa: F401
 import storage.trees  # noqa: F401
 import storage.quiz  # noqa: F401
+import storage.public_photos  # noqa: F401
