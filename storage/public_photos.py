@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, String, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship, remote
 
 from storage.base import Base, JSONType, UTCDateTime, utcnow
 from storage.models import BigId
@@ -36,6 +36,16 @@ class PublicPhoto(Base):
     extra: Mapped[list] = mapped_column(JSONType, default=list)  # boxes a moderator added
     whole: Mapped[bool] = mapped_column(Boolean, default=False)  # a moderator blurred all of it
     made_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# A report photo's public copy, loaded with the photo (the moderators' card shows it).
+ReportPhoto.public = relationship(
+    PublicPhoto,
+    primaryjoin=foreign(ReportPhoto.path) == remote(PublicPhoto.original_path),
+    viewonly=True,
+    uselist=False,
+    lazy="selectin",
+)
 
 
 class BlurVerdict:
