@@ -79,6 +79,8 @@ class App:
         self.engine.media_fetchers[channel.name] = channel.fetch_media
 
     async def close(self) -> None:
+        if self.public_copies is not None:
+            await self.public_copies.close()
         await self.db.dispose()
 
 

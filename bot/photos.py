@@ -63,7 +63,7 @@ class StoredPhoto:
 class PhotoStore:
     def __init__(self, media_dir: Path) -> None:
         self.media_dir = Path(media_dir)
-        self.ingested = 0  # photos stored so far: bot/public_copies.py blurs after the commit
+        self.ingested: list[str] = []  # paths stored: bot/public_copies.py blurs them after the commit
 
 
     async def ingest(self, data: bytes) -> StoredPhoto:
@@ -78,7 +78,7 @@ class PhotoStore:
         thumb_path = f"thumbs/{name[:2]}/{name}.jpg"
         self._write(path, prepared.jpeg)
         self._write(thumb_path, prepared.thumb)
-        self.ingested += 1
+        self.ingested.append(path)
         return StoredPhoto(
             path, thumb_path, name, prepared.phash, prepared.width, prepared.height, prepared.gps
         )

@@ -1,9 +1,9 @@
 """Makes public copies right after a step that stored a photo commits, in the background: the
 person's answer is already on its way, and the detector (a few hundred ms) never delays it.
 
-The photo store counts what it ingested; a commit after new photos starts one background run of
-`jobs.blur.make_missing` (a run already going is asked to go round once more). What a crash
-interrupts, the `public_photos` job finishes."""
+The photo store lists what it ingested (a report's photo is stored while the report is still a
+draft); a commit after new photos starts one background run that makes their copies (a run already
+going takes the new ones next). What a crash interrupts, the `public_photos` job finishes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.photos import PhotoStore
 from handlers.services import BlurService
-from jobs.blur import make_missing
+from jobs.blur import make_copies
 
 log = logging.getLogger(__name__)
 
@@ -30,31 +30,33 @@ class PublicCopies:
         clock: Callable[[], datetime],
     ) -> None:
         self.sessions, self.photos, self.blur, self.clock = sessions, photos, blur, clock
-        self._seen = photos.ingested
         self._task: asyncio.Task | None = None
-        self._again = False
 
     def wake(self) -> None:
-        """After every commit (Engine.after_commit): start a run if photos came in since the last."""
-        if self.photos.ingested == self._seen:
-            return
-        self._seen = self.photos.ingested
-        if self._task is not None and not self._task.done():
-            self._again = True
+        """After every commit (Engine.after_commit): start a run if photos came in."""
+        if not self.photos.ingested or (self._task is not None and not self._task.done()):
             return
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
-        while True:
-            self._again = False
+        while self.photos.ingested:
+            paths = list(dict.fromkeys(self.photos.ingested))
+            self.photos.ingested.clear()
             try:
-                await make_missing(self.sessions, self.blur, self.clock)
-            except Exception:  # the job retries; a failure here must not kill the loop
+                await make_copies(self.sessions, self.blur, self.clock, paths)
+            except Exception:  # the job makes what is left; a failure here must not kill the loop
                 log.exception("making public copies failed")
-            if not self._again:
-                return
 
     async def idle(self) -> None:
-        """Wait for the run in progress (tests, shutdown)."""
+        """Wait for the run in progress (tests)."""
         while self._task is not None and not self._task.done():
             await asyncio.shield(self._task)
+
+    async def close(self) -> None:
+        """At shutdown: stop the run; the job makes what is left."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass

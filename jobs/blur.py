@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.services import BLUR, BlurService
 from jobs.base import Job, JobContext
-from storage.public_photos import photos_without_public_copy, record_public_copy
+from storage.public_photos import PublicPhoto, photos_without_public_copy, record_public_copy
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -34,16 +34,30 @@ async def make_missing(
             paths = [p for p in await photos_without_public_copy(session, BATCH + len(failed)) if p not in failed]
         if not paths:
             return made, len(failed)
-        for path in paths:
-            try:
-                public_path, found = await blur.make(path)
-            except (OSError, ValueError) as exc:
-                log.warning("no public copy of %s: %s", path, exc)
-                failed.add(path)
-                continue
-            async with sessions() as session, session.begin():
-                await record_public_copy(session, path, public_path, found, now=clock())
-            made += 1
+        done = await make_copies(sessions, blur, clock, paths)
+        made += len(done)
+        failed.update(set(paths) - done)
+
+
+async def make_copies(
+    sessions: async_sessionmaker[AsyncSession], blur: BlurService, clock: Callable[[], datetime], paths: list[str]
+) -> set[str]:
+    """The public copies of these stored photos (one that has one already is made again: the
+    moderators' extra boxes are kept); the paths done."""
+    done = set()
+    for path in paths:
+        try:
+            async with sessions() as session:
+                row = await session.get(PublicPhoto, path)
+                extra, whole = (list(row.extra), row.whole) if row else ([], False)
+            public_path, found = await blur.make(path, extra, whole=whole)
+        except (OSError, ValueError) as exc:
+            log.warning("no public copy of %s: %s", path, exc)
+            continue
+        async with sessions() as session, session.begin():
+            await record_public_copy(session, path, public_path, found, now=clock())
+        done.add(path)
+    return done
 
 
 async def make_public_copies(job: JobContext) -> str:
