@@ -80,6 +80,10 @@ async def test_moderators_review_the_blur(app, clock) -> None:
     await Member(app, GROUP, "admin").send(f"/bindchat {ALMATY}")
     _, user_id = await reporter(app, "dana", "English")
     report_id = await add_report(app, user_id, ALMATY, clock)
+    portrait = (await app.engine.router.services["photos"].ingest(portrait_jpeg())).to_json()
+    async with app.sessions() as s, s.begin():  # a photo with detail to blur
+        photo = await s.scalar(select(ReportPhoto))
+        photo.path, photo.width, photo.height = portrait["path"], portrait["width"], portrait["height"]
     await run_job(app, "public_photos")
     await run_job(app, "handover")
     await app.sender.flush()
