@@ -6,19 +6,15 @@ a press re-checks the presser's role for the report's region (a forged or stale 
 nothing). Making the new copy runs in a thread (bot/blur.py), a fraction of a second.
 """
 
-# glossary: public copy = публичная копия = жария көшірме (the photo with faces and number plates blurred)
-
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from typing import Literal
 
-from handlers.buttons import button
 from handlers.context import Ctx
-from handlers.i18n import Translator
+from handlers.moderation import in_chat_language
 from handlers.moderation.access import may_moderate, refuse
+from handlers.moderation.blur_card import BlurPress
 from handlers.router import Router
 from handlers.services import BLUR, BlurService
 from handlers.types import Choice
@@ -31,43 +27,9 @@ BOX = re.compile(r"^\s*(\d{1,5})[\s,;x×]+(\d{1,5})[\s,;x×]+(\d{1,5})[\s,;x×]+
 MIN_BOX = 4  # px: a smaller box hides nothing
 
 
-@button("blur")
-@dataclass(frozen=True)
-class BlurPress:
-    """"blur:VERB:REPORT_ID": more (asks how), whole (all of the photo), fine (the blur is right)."""
-
-    verb: Literal["more", "whole", "fine"]
-    report_id: int
-
-
 def register(router: Router) -> None:
-    from handlers.moderation import in_chat_language  # the package imports this module for the card
-
     router.action(BlurPress, without_consent=True)(in_chat_language(on_press))
     router.step(STEP, without_consent=True)(in_chat_language(on_box))
-
-
-def blur_line(tr: Translator, public: PublicPhoto | None) -> str:
-    """The card's line about the public copy of the first photo."""
-    if public is None:
-        return tr._("🔒 The public copy (faces and number plates blurred) is still being made.")
-    if public.whole:
-        return tr._("🔒 Public copy: the whole photo is blurred.")
-    faces = sum(1 for box in public.found if box[0] == "face")
-    plates = sum(1 for box in public.found if box[0] == "plate")
-    return tr._(
-        "🔒 Public copy: blurred faces {faces}, number plates {plates}, boxes added by moderators {extra}.",
-        faces=faces,
-        plates=plates,
-        extra=len(public.extra),
-    )
-
-
-def blur_choices(tr: Translator, report_id: int) -> tuple[Choice, ...]:
-    return (
-        Choice(BlurPress("more", report_id).id, tr._("🌫 Blur more")),
-        Choice(BlurPress("fine", report_id).id, tr._("👌 Blur is fine")),
-    )
 
 
 async def _first_photo(ctx: Ctx, report: Report) -> tuple[ReportPhoto, PublicPhoto] | None:

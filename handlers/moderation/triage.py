@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.buttons import MaxLen, button
 from handlers.context import Ctx
 from handlers.i18n import N_, Translator
-from handlers.moderation.blur import blur_choices, blur_line
+from handlers.moderation.blur_card import blur_choices, blur_line
 from handlers.places import area_name
 from handlers.reports.labels import size_name, status_name, waste_names
 from handlers.services import PHOTOS, PhotoRejected
