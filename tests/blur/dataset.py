@@ -158,3 +158,43 @@ def overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float
     w = max(0, min(ax + aw, bx + bw) - max(ax, bx))
     h = max(0, min(ay + ah, by + bh) - max(ay, by))
     return w * h / (aw * ah)
+
+
+@dataclass(frozen=True)
+class Scores:
+    found: dict[str, int]  # labelled boxes that must be found, and were
+    wanted: dict[str, int]  # labelled boxes that must be found
+    detections: int
+    right: int  # detections on a labelled face or plate (of any size)
+
+    def recall(self, kind: str) -> float:
+        return self.found[kind] / self.wanted[kind]
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.detections if self.detections else 1.0
+
+
+def score(samples: list[Sample], boxes_of) -> Scores:
+    """A labelled box counts as found when the blurred area (the detection widened by the blur's
+    margin) covers at least half of it; a detection is right when it overlaps a labelled box."""
+    from bot.blur import MARGIN
+
+    found = {"face": 0, "plate": 0}
+    wanted = {"face": 0, "plate": 0}
+    detections = right = 0
+    for sample in samples:
+        boxes = [_widened(box, MARGIN) for box in boxes_of(sample.image)]
+        for label in sample.labels:
+            if label.must:
+                wanted[label.kind] += 1
+                found[label.kind] += any(overlap(label.box, box) >= 0.5 for box in boxes)
+        detections += len(boxes)
+        right += sum(any(overlap(box, label.box) > 0.2 or overlap(label.box, box) >= 0.5 for label in sample.labels) for box in boxes)
+    return Scores(found, wanted, detections, right)
+
+
+def _widened(box, margin: float) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    mx, my = int(w * margin), int(h * margin)
+    return x - mx, y - my, w + 2 * mx, h + 2 * my
