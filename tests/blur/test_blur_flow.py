@@ -110,8 +110,10 @@ async def test_moderators_review_the_blur(app, clock) -> None:
     after = np.asarray(Image.open(app.settings.MEDIA_DIR / row.public_path).convert("L"), dtype=float)
     assert detail(after[110:290, 110:390]) < detail(before[110:290, 110:390]) / 2  # the box is blurred now
     assert abs(detail(after[600:, 600:]) - detail(before[600:, 600:])) < 0.5  # the rest is as it was
-    whole = await mod.press(f"blur:whole:{report_id}")
+    await mod.press(f"blur:more:{report_id}")
+    whole = await mod.press(f"blur:whole:{report_id}")  # instead of a box
     assert "whole photo" in whole[-1].text
+    assert "four whole numbers" not in texts(await mod.send("thanks"))  # no box awaited any more
 
     async with app.sessions() as s:
         reviews = (await s.scalars(select(PhotoBlurReview).order_by(PhotoBlurReview.id))).all()
