@@ -16,16 +16,18 @@ from bot.channels.base import Channel
 from bot.config import Settings
 from bot.geo import shared_geography
 from bot.geocode import NominatimGeocoder
+from bot.blur import PhotoBlur
+from bot.charts import ChartDrawer
 from bot.open311_client import Open311Client
 from bot.photos import PhotoStore
-from bot.charts import ChartDrawer
+from bot.public_copies import PublicCopies
 from bot.i18n import translators
 from bot.outbox import OutboxSender
 from bot.ratelimit import InputLimiter
 from handlers import build_router
 from handlers.deep_links import DeepLinks
 from handlers.engine import Engine
-from handlers.services import CERTIFICATES, CHARTS, DEEP_LINKS, LIMITS, POSTERS, UsageLimits
+from handlers.services import BLUR, CERTIFICATES, CHARTS, DEEP_LINKS, LIMITS, PHOTOS, POSTERS, UsageLimits
 from jobs.handover_targets import OPEN311_CLIENT
 from storage.base import utcnow
 from storage.db import create_engine, migrate, session_factory
@@ -43,6 +45,7 @@ def build_services(settings: Settings) -> dict[str, Any]:
         "media_dir": settings.MEDIA_DIR,
         "geo": shared_geography(),
         "photos": PhotoStore(settings.MEDIA_DIR),
+        BLUR: PhotoBlur(settings.MEDIA_DIR),
         CERTIFICATES: CertificateDrawer(),
         POSTERS: PosterDrawer(),
         CHARTS: ChartDrawer(),
@@ -70,6 +73,7 @@ class App:
     engine: Engine
     sender: OutboxSender
     channels: dict[str, Channel] = field(default_factory=dict)
+    public_copies: PublicCopies | None = None
 
     @property
     def deep_links(self) -> DeepLinks:
@@ -80,6 +84,8 @@ class App:
         self.engine.media_fetchers[channel.name] = channel.fetch_media
 
     async def close(self) -> None:
+        if self.public_copies is not None:
+            await self.public_copies.close()
         await self.db.dispose()
 
 
@@ -104,7 +110,9 @@ async def create_app(
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)
-    app = App(settings, db, sessions, engine, sender, channels)
+    public_copies = PublicCopies(sessions, router.services[PHOTOS], router.services[BLUR], clock)
+    engine.after_commit.append(public_copies.wake)
+    app = App(settings, db, sessions, engine, sender, channels, public_copies)
     if settings.SMTP_HOST:  # e-mail to regions goes through the outbox like every message
         from bot.channels.email import EmailChannel
 

@@ -63,6 +63,8 @@ class StoredPhoto:
 class PhotoStore:
     def __init__(self, media_dir: Path) -> None:
         self.media_dir = Path(media_dir)
+        self.ingested: list[str] = []  # paths stored: bot/public_copies.py blurs them after the commit
+
 
     async def ingest(self, data: bytes) -> StoredPhoto:
         """Check, normalise and store; raises PhotoRejected. The decoding runs in a thread so
@@ -76,6 +78,7 @@ class PhotoStore:
         thumb_path = f"thumbs/{name[:2]}/{name}.jpg"
         self._write(path, prepared.jpeg)
         self._write(thumb_path, prepared.thumb)
+        self.ingested.append(path)
         return StoredPhoto(
             path, thumb_path, name, prepared.phash, prepared.width, prepared.height, prepared.gps
         )

@@ -16,6 +16,7 @@ FLOW_MODULES = (
     "handlers.reports.links",
     "handlers.moderation.admin",
     "handlers.moderation",
+    "handlers.moderation.blur",
     "handlers.reports.followup",
     "handlers.events",
     "handlers.trees",

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 GEO, PHOTOS, GEOCODER, LIMITS, CERTIFICATES = "geo", "photos", "geocoder", "limits", "certificates"
 POSTERS = "posters"
+BLUR = "blur"  # a BlurService: the public copies of photos (faces and number plates blurred)
 DEEP_LINKS = "deep_links"  # a handlers.deep_links.DeepLinks: makes t.me / wa.me links
 
 
@@ -70,6 +71,13 @@ class PhotoService(Protocol):
         ...
 
     def hash_distance(self, a: str, b: str) -> int: ...
+
+
+class BlurService(Protocol):
+    async def make(self, original_path: str, extra: list[list] = (), *, whole: bool = False) -> tuple[str, list[list]]:
+        """Write the public copy of a stored photo: detected faces and plates, the `extra` boxes
+        ([kind, x, y, w, h]) or, when `whole`, all of it blurred. (public path, boxes found)."""
+        ...
 
 
 class GeocoderService(Protocol):

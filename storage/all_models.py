@@ -11,3 +11,4 @@ import storage.quiz  # noqa: F401
 import storage.handover  # noqa: F401
 import storage.points  # noqa: F401
 import storage.stats  # noqa: F401  (the indexes /stats needs)
+import storage.public_photos  # noqa: F401

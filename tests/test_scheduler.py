@@ -16,7 +16,8 @@ async def test_every_job_is_scheduled(app) -> None:
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {
-        "handover", "handover_deliver", "handover_pull", "escalation", "still_there", "digest", "retention", "trees", "event_reminders", "daily_question"
+        "handover", "handover_deliver", "handover_pull", "escalation", "still_there", "digest", "retention", "trees", "event_reminders", "daily_question",
+        "public_photos",
     }
     handover = jobs["handover"].trigger
     assert isinstance(handover, IntervalTrigger)
@@ -33,7 +34,8 @@ def test_jobs_run_help_lists_every_job(capsys: pytest.CaptureFixture[str]) -> No
         parser.parse_args(["jobs", "run", "--help"])
     shown = capsys.readouterr().out
     assert [job.name for job in JOBS] == [
-        "handover", "handover_deliver", "handover_pull", "escalation", "still_there", "digest", "retention", "trees", "event_reminders", "daily_question"
+        "handover", "handover_deliver", "handover_pull", "escalation", "still_there", "digest", "retention", "trees", "event_reminders", "daily_question",
+        "public_photos",
     ]
     for job in JOBS:
         assert f"{job.name}: {job.help}" in shown

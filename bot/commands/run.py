@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+from datetime import datetime, timezone
 
 from bot.app import App, create_app
 from bot.commands.console import run_console
@@ -54,6 +55,8 @@ async def run_scheduler(app: App) -> None:
     """The scheduled jobs (jobs/), for as long as the process runs."""
     scheduler = build_scheduler(app)
     scheduler.start()
+    # Photos a crash (kill -9) left without their blurred public copy get it now, not in 5 minutes.
+    scheduler.modify_job("public_photos", next_run_time=datetime.now(timezone.utc))
     try:
         await asyncio.Event().wait()
     finally:

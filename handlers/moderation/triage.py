@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.buttons import MaxLen, button
 from handlers.context import Ctx
 from handlers.i18n import N_, Translator
+from handlers.moderation.blur_card import blur_choices, blur_line
 from handlers.places import area_name
 from handlers.reports.labels import size_name, status_name, waste_names
 from handlers.services import PHOTOS, PhotoRejected
@@ -129,11 +130,16 @@ def report_card(tr: Translator, report: Report, geo, *, header: str | None = Non
     if report.comment:
         lines.append(tr._("Comment: {comment}", comment=report.comment))
     lines.append(tr._("Reported: {date}", date=tr.datetime(report.created_at)))
-    photo = report.photos[0].path if report.photos else None
+    first = report.photos[0] if report.photos else None
+    public = first.public if first else None  # the blurred copy; the original until it is made
+    choices = triage_choices(tr, report)
+    if first:
+        lines.append(blur_line(tr, public))
+        choices += blur_choices(tr, report.id) if public else ()
     return Reply(
         text="\n".join(lines),
-        choices=triage_choices(tr, report),
-        photo_path=photo,
+        choices=choices,
+        photo_path=public.public_path if public else (first.path if first else None),
         kind="moderation",
     )
 

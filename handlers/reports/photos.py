@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from handlers.context import Ctx
 from handlers.forms import SUMMARY, Answers, Field, Question
 from handlers.i18n import N_
 from handlers.photo_input import take_photo
 from handlers.reports.location import take_location
 from handlers.types import Kind
+from storage.reports import Report
 
 MAX_PHOTOS = 5
 MAX_COMMENT = 500
@@ -31,7 +34,17 @@ async def _ask_photo(ctx: Ctx, data: Answers) -> Question:
             "so I will not need to ask where the dump is."
         )
     )
+    if not await _has_reported(ctx):  # said once: on the person's first report
+        lines.append(
+            ctx._("🔒 Before any photo is published, faces and number plates on it are blurred automatically.")
+        )
     return Question("\n".join(lines))
+
+
+async def _has_reported(ctx: Ctx) -> bool:
+    return (
+        await ctx.session.scalar(select(Report.id).where(Report.reporter_id == ctx.user.id).limit(1))
+    ) is not None
 
 
 async def _parse_photo(ctx: Ctx, data: Answers) -> Answers | str:

@@ -1,0 +1,61 @@
+"""The public copy of a 1,600 px photo (faces and number plates found and blurred, bot/blur.py) next
+to the bare detector: OpenCV's frontal face cascade with its default settings on the same photo.
+Also prints recall and precision on the labelled test set (tests/blur/dataset.py). On 2 threads.
+
+    python benchmarks/bench_blur.py
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+from bot.blur import MODELS, Detector, public_jpeg  # noqa: E402
+from tests.blur.dataset import build, score  # noqa: E402
+
+PHOTOS = 40
+
+
+def main() -> None:
+    cv2.setNumThreads(2)
+    samples = build(PHOTOS)
+    jpegs = []
+    for sample in samples:
+        out = io.BytesIO()
+        sample.image.save(out, "JPEG", quality=85)
+        jpegs.append(out.getvalue())
+    detector = Detector()
+    bare = cv2.CascadeClassifier(str(MODELS / "haarcascade_frontalface_alt2.xml"))
+    greys = [np.asarray(s.image.convert("L")) for s in samples]
+
+    def each(fn, items) -> float:
+        times = []
+        for item in items:
+            start = time.perf_counter()
+            fn(item)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times) * 1000
+
+    bare_ms = each(lambda grey: bare.detectMultiScale(grey), greys)
+    detect_ms = each(detector.detect, [s.image for s in samples])
+    public_ms = each(lambda data: public_jpeg(data, detector), jpegs)
+    print(f"{PHOTOS} photos of 1600x1200, median per photo, cv2 threads: {cv2.getNumThreads()}")
+    print(f"bare detector (frontal face cascade, OpenCV defaults, full size): {bare_ms:7.1f} ms")
+    print(f"our detection (frontal + profile faces, plates, scaled down):      {detect_ms:7.1f} ms  ({detect_ms / bare_ms:.2f}x bare)")
+    print(f"public copy (decode, detect, blur, encode JPEG):                   {public_ms:7.1f} ms  ({public_ms / bare_ms:.2f}x bare)")
+    scores = score(samples, lambda image: [(b.x, b.y, b.w, b.h) for b in detector.detect(image)])
+    for kind in ("face", "plate"):
+        print(f"recall {kind}s: {scores.found[kind]}/{scores.wanted[kind]} = {scores.recall(kind):.2f}")
+    print(f"precision: {scores.right}/{scores.detections} = {scores.precision:.2f}")
+
+
+if __name__ == "__main__":
+    main()
