@@ -4,7 +4,7 @@ republished by the press (each figure's date below, and where it was read):
 - 1 January 2026: Kazinform and The Astana Times, 2 Feb 2026 (the seven regions over a million
   people and Ulytau);
 - 1 December 2025: Tengrinews and The Astana Times, 5 Jan 2026 (North Kazakhstan, Abai); Lada.kz,
-  5 Jan 2026 (Mangystau);
+  5 Jan 2026 (Mangystau); Lada.kz citing Kazinform (Kostanay, published as 821.8 thousand);
 - 1 August 2025: mgorod.kz, 14 Oct 2025 (West Kazakhstan, published in thousands);
 - 1 January 2025: yk.kz, 2 May 2025 (East Kazakhstan);
 - older, the latest found: Atyrau (1 January 2024, mgorod.kz), Pavlodar (1 January 2023,
@@ -30,6 +30,7 @@ POPULATION: dict[str, tuple[int, str] | None] = {
     "KZ-59": (514_732, "2025-12-01"),  # North Kazakhstan Region
     "KZ-10": (596_000, "2025-12-01"),  # Abai Region (published rounded)
     "KZ-47": (818_345, "2025-12-01"),  # Mangystau Region
+    "KZ-39": (821_800, "2025-12-01"),  # Kostanay Region (published as 821.8 thousand)
     "KZ-27": (695_900, "2025-08-01"),  # West Kazakhstan Region (published as 695.9 thousand)
     "KZ-63": (723_967, "2025-01-01"),  # East Kazakhstan Region
     "KZ-23": (703_180, "2024-01-01"),  # Atyrau Region
@@ -37,7 +38,6 @@ POPULATION: dict[str, tuple[int, str] | None] = {
     "KZ-11": None,  # Akmola Region
     "KZ-15": None,  # Aktobe Region
     "KZ-33": None,  # Zhetisu Region
-    "KZ-39": None,  # Kostanay Region
     "KZ-43": None,  # Kyzylorda Region
 }
 
