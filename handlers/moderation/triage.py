@@ -135,7 +135,8 @@ def report_card(tr: Translator, report: Report, geo, *, header: str | None = Non
     choices = triage_choices(tr, report)
     if first:
         lines.append(blur_line(tr, public))
-        choices += blur_choices(tr, report.id) if public else ()
+        # A rejected report is never published: nothing to review the blur for.
+        choices += blur_choices(tr, report.id) if public and report.status != ReportStatus.REJECTED else ()
     return Reply(
         text="\n".join(lines),
         choices=choices,

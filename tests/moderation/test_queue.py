@@ -125,7 +125,7 @@ async def test_only_valid_actions_and_stale_or_forged_ones_change_nothing(app, f
     mod = await moderator(app)
     await run_job(app, "handover")
     card = (await mod.send("/queue"))[-1]
-    assert labels(card) == [
+    assert [label for label in labels(card) if "Blur" not in label] == [  # blur buttons once its copy is made
         "✅ Confirm", "🚧 In progress", "🧹 Cleaned", "✖️ Reject", "❓ Ask the reporter",
         "🔀 Another region", "📝 Note", "⏭ Next report",
     ]
