@@ -177,6 +177,9 @@ async def test_each_reason_is_stored_and_told_in_the_reporters_language(app, fiv
         triage = await s.get(ReportTriage, ids[0])
     assert (triage.reject_reason, triage.reject_text) == (reason, None)
     assert russian in boris.history[-1].text.lower() and code(ids[0]) in boris.history[-1].text
+    # Where a new report could succeed, the reporter gets «Send again» (a prefilled draft).
+    again = [label for label in labels(boris.history[-1]) if "Отправить снова" in label]
+    assert len(again) == (1 if reason in ("cannot_locate", "photo_unclear") else 0)
 
 
 async def test_a_reason_typed_instead_of_pressed_and_the_way_back(app, five) -> None:
