@@ -314,8 +314,9 @@ VERBS = {
 
 
 # --- steps that wait for the moderator who pressed ---------------------------------------------
-async def _pending_report(ctx: Ctx) -> Report | None:
-    """The report the step is about, if the sender is the one who pressed and still may act."""
+async def _pending_report(ctx: Ctx, may_do: str | None = None) -> Report | None:
+    """The report the step is about, if the sender is the one who pressed and still may act (and,
+    with `may_do`, if that action is still valid for the report's status: else the card again)."""
     if ctx.data.get("by") != ctx.incoming.sender_id:
         ctx.reply(ctx._("I am waiting for the answer of the moderator who pressed the button."))
         return None
@@ -327,6 +328,10 @@ async def _pending_report(ctx: Ctx) -> Report | None:
     if not await may_moderate(ctx, report.region_code):
         ctx.end_flow()
         refuse(ctx, ctx.step or "moderation", report.region_code)
+        return None
+    if may_do is not None and not may(may_do, report):
+        ctx.end_flow()
+        await stale(ctx, report)
         return None
     return report
 
@@ -357,12 +362,8 @@ async def on_note(ctx: Ctx) -> None:
 async def on_reason(ctx: Ctx) -> None:
     """A reason pressed (or typed by its number or label) is that reason; other words typed here
     are the reason itself ("other")."""
-    report = await _pending_report(ctx)
+    report = await _pending_report(ctx, may_do="rr")
     if report is None:
-        return
-    if not may("rr", report):
-        ctx.end_flow()
-        await stale(ctx, report)
         return
     pressed = CardPress.parse(ctx.choice) if ctx.choice else None
     if pressed is not None and pressed.report_id == report.id and pressed.verb == "rr":
@@ -374,12 +375,8 @@ async def on_reason(ctx: Ctx) -> None:
 
 
 async def on_other_reason(ctx: Ctx) -> None:
-    report = await _pending_report(ctx)
+    report = await _pending_report(ctx, may_do="rr")
     if report is None:
-        return
-    if not may("rr", report):
-        ctx.end_flow()
-        await stale(ctx, report)
         return
     text = await _typed_text(ctx, REASON_LIMIT, ctx._("Please type the reason as text."))
     if text is not None:
@@ -387,12 +384,8 @@ async def on_other_reason(ctx: Ctx) -> None:
 
 
 async def on_question(ctx: Ctx) -> None:
-    report = await _pending_report(ctx)
+    report = await _pending_report(ctx, may_do="ask")
     if report is None:
-        return
-    if not may("ask", report):
-        ctx.end_flow()
-        await stale(ctx, report)
         return
     text = await _typed_text(ctx, questions.QUESTION_LIMIT, ctx._("Please type the question as text."))
     if text is None:
@@ -406,12 +399,8 @@ async def on_question(ctx: Ctx) -> None:
 
 
 async def on_after_photo(ctx: Ctx) -> None:
-    report = await _pending_report(ctx)
+    report = await _pending_report(ctx, may_do="done")
     if report is None:
-        return
-    if not may("done", report):
-        ctx.end_flow()
-        await stale(ctx, report)
         return
     path = await store_follow_up_photo(
         ctx, report, FollowUpPhoto.AFTER, ctx._("Please send a photo of the cleaned place.")
@@ -427,12 +416,8 @@ async def on_after_photo(ctx: Ctx) -> None:
 
 
 async def on_duplicate_of(ctx: Ctx) -> None:
-    report = await _pending_report(ctx)
+    report = await _pending_report(ctx, may_do="rr")
     if report is None:
-        return
-    if not may("rr", report):
-        ctx.end_flow()
-        await stale(ctx, report)
         return
     other_id = parse_report_code(ctx.text)
     other = await ctx.session.get(Report, other_id) if other_id else None
