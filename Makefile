@@ -29,8 +29,8 @@ test: $(STAMP)
 ifeq ($(strip $(TEST_DATABASE_URL)),)
 	$(BIN)/python -m pytest
 else
-	$(BIN)/python -m pytest -k postgresql --basetemp=.pytest-tmp/postgresql > .pytest-postgresql.log 2>&1 & pg=$$!; \
-	$(BIN)/python -m pytest -k "not postgresql" --basetemp=.pytest-tmp/rest; rest=$$?; \
+	$(BIN)/python -m pytest -k postgresql --basetemp=.pytest-tmp-postgresql > .pytest-postgresql.log 2>&1 & pg=$$!; \
+	$(BIN)/python -m pytest -k "not postgresql" --basetemp=.pytest-tmp-rest; rest=$$?; \
 	wait $$pg; pgs=$$?; echo "=== the PostgreSQL half (exit $$pgs) ==="; cat .pytest-postgresql.log; \
 	exit $$(( rest || pgs ))
 endif
