@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from bot.blur import MODELS, Detector, public_jpeg  # noqa: E402
+from bot.blur import public_jpeg  # noqa: E402
+from bot.blur_detector import MODELS, Detector  # noqa: E402
 from tests.blur.dataset import build, score  # noqa: E402
 
 PHOTOS = 40

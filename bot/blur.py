@@ -16,96 +16,20 @@ import asyncio
 import io
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
 from PIL import Image, ImageFilter
 
 from storage.files import private_dir
 from storage.public_photos import public_path_for
 
-MODELS = Path(__file__).resolve().parent / "blur_models"
-FACE_SIDE = 1000  # long side the face cascades see: a 40 px face of a 1,600 px photo is 25 px there
-PROFILE_SIDE = 800  # faces in profile, searched coarser: the profile model is the slowest
-PLATE_SIDE = 1200  # and the plate cascade: an 80 px plate is 60 px there, its window 40x13
+if TYPE_CHECKING:
+    from bot.blur_detector import Box, Detector
+
 MARGIN = 0.2  # each side of a box widened by this share of its size
 BLOCKS = 6  # a face or plate becomes at most this many blocks across
 JPEG_QUALITY = 85
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    kind: str  # "face", "plate" or "manual"
-    x: int
-    y: int
-    w: int
-    h: int
-
-    def to_json(self) -> list:
-        return [self.kind, self.x, self.y, self.w, self.h]
-
-    @classmethod
-    def from_json(cls, value: list) -> Box:
-        kind, x, y, w, h = value
-        return cls(str(kind), int(x), int(y), int(w), int(h))
-
-
-class Detector:
-    """The cascades, loaded once (a few milliseconds each)."""
-
-    def __init__(self) -> None:
-        self.frontal = _cascade("haarcascade_frontalface_alt2.xml")
-        self.profile = _cascade("haarcascade_profileface.xml")
-        self.plate = _cascade("haarcascade_russian_plate_number.xml")
-
-    def detect(self, image: Image.Image) -> list[Box]:
-        """Boxes of faces and plates, in the pixels of `image`."""
-        grey = np.asarray(image.convert("L"))
-        return [*self.faces(grey), *self.plates(grey)]
-
-    def faces(self, grey: np.ndarray) -> list[Box]:
-        small, scale = _scaled(grey, FACE_SIDE)
-        faces = _boxes("face", _run(self.frontal, small, (24, 24), 2, 1.15), scale)
-        small, scale = _scaled(grey, PROFILE_SIDE)
-        found = _run(self.profile, small, (20, 20), 3, 1.2)
-        width = small.shape[1]
-        found += [(width - x - w, y, w, h) for x, y, w, h in _run(self.profile, cv2.flip(small, 1), (20, 20), 3, 1.2)]
-        return faces + _boxes("face", found, scale)
-
-    def plates(self, grey: np.ndarray) -> list[Box]:
-        small, scale = _scaled(grey, PLATE_SIDE)
-        found = _run(self.plate, small, (40, 13), 1, 1.1)
-        # The negative too: white-on-black Soviet plates, and light plates the model misses on a
-        # light car (it finds about two thirds of its misses there).
-        found += _run(self.plate, cv2.bitwise_not(small), (40, 13), 1, 1.1)
-        return _boxes("plate", found, scale)
-
-
-def _scaled(grey: np.ndarray, side: int) -> tuple[np.ndarray, float]:
-    scale = min(1.0, side / max(grey.shape))
-    if scale < 1:
-        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return cv2.equalizeHist(grey), scale
-
-
-def _boxes(kind: str, found: list[tuple[int, int, int, int]], scale: float) -> list[Box]:
-    return [Box(kind, round(x / scale), round(y / scale), round(w / scale), round(h / scale)) for x, y, w, h in found]
-
-
-def _cascade(name: str) -> cv2.CascadeClassifier:
-    cascade = cv2.CascadeClassifier(str(MODELS / name))
-    if cascade.empty():
-        raise RuntimeError(f"blur model {name} could not be loaded")
-    return cascade
-
-
-def _run(
-    cascade: cv2.CascadeClassifier, grey: np.ndarray, min_size: tuple[int, int], neighbours: int, step: float
-) -> list[tuple[int, int, int, int]]:
-    found = cascade.detectMultiScale(grey, scaleFactor=step, minNeighbors=neighbours, minSize=min_size)
-    return [tuple(int(v) for v in box) for box in found]
 
 
 def blur(image: Image.Image, boxes: list[Box], *, whole: bool = False) -> Image.Image:
@@ -155,7 +79,9 @@ class PhotoBlur:
 
     @property
     def detector(self) -> Detector:
-        if self._detector is None:  # loaded on first use: the console and the tests that never blur start faster
+        if self._detector is None:  # loaded on first use, OpenCV with it (bot.blur_detector)
+            from bot.blur_detector import Detector
+
             self._detector = Detector()
         return self._detector
 
@@ -164,6 +90,8 @@ class PhotoBlur:
         return await asyncio.to_thread(self.make_sync, original_path, list(extra), whole)
 
     def make_sync(self, original_path: str, extra: list[list], whole: bool) -> tuple[str, list[list]]:
+        from bot.blur_detector import Box
+
         original = (self.media_dir / original_path).read_bytes()
         jpeg, found = public_jpeg(original, self.detector, [Box.from_json(b) for b in extra], whole=whole)
         public_path = public_path_for(original_path)

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot.blur import Detector
+from bot.blur_detector import Detector
 from bot.scheduler import run_job
 from storage.public_photos import PhotoBlurReview, PublicPhoto
 from storage.reports import Report, ReportPhoto

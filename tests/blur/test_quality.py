@@ -7,7 +7,7 @@ them from getting worse, and says in its name that the goal is not reached yet."
 
 from __future__ import annotations
 
-from bot.blur import Detector
+from bot.blur_detector import Detector
 from tests.blur.dataset import build, score
 
 FLOOR = 0.75  # what the cascades reach today, with a little room; the goal is 0.9
