@@ -29,13 +29,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import KZ_TZ, Translator
 from handlers.notify import Notifier
-from handlers.quiz.bank import QUESTION_LIMIT, Text, telegram_length
+from handlers.quiz.bank import Question
 from handlers.quiz.daily import stop_choice
 from handlers.quiz.rounds import create_round, pick_questions, question_reply
 from handlers.types import Reply
 from jobs.base import Job, JobContext
 from storage.models import OutboxMessage, OutboxStatus
-from storage.quiz import QuizSubscription, due_subscriptions
+from storage.quiz import QuizRound, QuizSubscription, due_subscriptions
 from storage.users import latest_addresses
 
 log = logging.getLogger(__name__)
@@ -106,23 +106,18 @@ async def _daily_question(
     round = await create_round(
         session, user_id, questions, kind="daily", level=level, topic=None, language=tr.language, now=now
     )
-    return daily_reply(tr, question_reply(tr, round, questions[0], tr.language), questions[0].text(tr.language), user_id)
+    return daily_reply(tr, round, questions[0], user_id)
 
 
-def daily_reply(tr: Translator, reply: Reply, text: Text, user_id: int) -> Reply:
-    """The round engine's question, titled as the daily question (not "Question 1 of 1"), with
+def daily_reply(tr: Translator, round: QuizRound, question: Question, user_id: int) -> Reply:
+    """The round engine's question titled as the daily question (not "Question 1 of 1"), with
     «Stop the daily question» under it and the template variables WhatsApp needs outside the window."""
-    title = tr._("📅 Daily question")
-    poll = reply.quiz
-    if poll is not None:
-        titled = f"{title}: {text.question}"
-        poll = replace(poll, question=titled if telegram_length(titled) <= QUESTION_LIMIT else text.question)
+    text = question.text(tr.language)
+    reply = question_reply(tr, round, question, tr.language, title=tr._("📅 Daily question"))
     options = "; ".join(f"{n}) {option}" for n, option in enumerate(text.options, 1))
     return replace(
         reply,
-        text=f"{title}\n\n{text.question}",
         choices=(*reply.choices, stop_choice(tr, user_id)),
-        quiz=poll,
         kind=KIND,
         template_vars={"1": text.question, "2": options},
     )

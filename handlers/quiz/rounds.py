@@ -107,14 +107,20 @@ async def create_round(
     return round
 
 
-def question_reply(_: Gettext, round: QuizRound, question: Question, language: str) -> Reply:
+def question_reply(
+    _: Gettext, round: QuizRound, question: Question, language: str, *, title: str | None = None
+) -> Reply:
     """The round's current question as a message: its text with the options as choices (no
-    «Menu»: a conversation step adds it) and the same question as a quiz poll."""
+    «Menu»: a conversation step adds it) and the same question as a quiz poll. `title` replaces
+    "Question 1 of 5" (the daily question names itself)."""
     gettext = _._ if isinstance(_, Translator) else _
     text = question.text(language)
-    counter = gettext("Question {n} of {total}").format(n=round.position + 1, total=round.size)
+    if title is None:
+        counter = gettext("Question {n} of {total}").format(n=round.position + 1, total=round.size)
+        heading, titled = f"❓ {counter}", f"{counter}. {text.question}"
+    else:
+        heading, titled = title, f"{title}: {text.question}"
     option_ids = tuple(QuizPick(round.id, round.position, i).id for i in range(len(text.options)))
-    titled = f"{counter}. {text.question}"
     poll = QuizPoll(
         question=titled if telegram_length(titled) <= QUESTION_LIMIT else text.question,
         options=text.options,
@@ -123,7 +129,7 @@ def question_reply(_: Gettext, round: QuizRound, question: Question, language: s
         option_ids=option_ids,
     )
     return Reply(
-        text=f"❓ {counter}\n\n{text.question}",
+        text=f"{heading}\n\n{text.question}",
         choices=tuple(Choice(i, label) for i, label in zip(option_ids, text.options, strict=True)),
         quiz=poll,
     )
