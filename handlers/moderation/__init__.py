@@ -11,7 +11,6 @@ The reporter is told every change in their own language, on the channel they use
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -465,25 +464,22 @@ async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
     if before:
         await ctx.notifier.to_user(
             report.reporter_id,
-            lambda tr: replace(
-                status_update(tr, geo, report, tr._("Your report {code}: the photo before cleaning.", code=report.code)),
-                photo_path=before,
+            lambda tr: status_update(
+                tr, geo, report, tr._("Your report {code}: the photo before cleaning.", code=report.code), photo_path=before
             ),
         )
     await ctx.notifier.to_user(
         report.reporter_id,
-        lambda tr: replace(
-            status_update(
-                tr,
-                geo,
-                report,
-                tr._(
-                    "Your report {code}: the dump has been cleaned. This is the photo after cleaning. "
-                    "If the place is not really clean, you can dispute it within 7 days.",
-                    code=report.code,
-                ),
-                (Choice(DisputePress(report.id).id, tr._("⚠️ Dispute")),),
+        lambda tr: status_update(
+            tr,
+            geo,
+            report,
+            tr._(
+                "Your report {code}: the dump has been cleaned. This is the photo after cleaning. "
+                "If the place is not really clean, you can dispute it within 7 days.",
+                code=report.code,
             ),
+            (Choice(DisputePress(report.id).id, tr._("⚠️ Dispute")),),
             photo_path=after_path,
         ),
     )

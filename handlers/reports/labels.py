@@ -85,17 +85,22 @@ def report_thumbnail(report: Report) -> str | None:
 
 
 def status_update(
-    tr: Translator, geo: GeoService, report: Report, body: str, choices: Sequence[Choice] = ()
+    tr: Translator,
+    geo: GeoService,
+    report: Report,
+    body: str,
+    choices: Sequence[Choice] = (),
+    photo_path: str | None = None,
 ) -> Reply:
     """A message to the reporter about their report: the headline, then `body` (translated by the
-    caller with `tr`), with the first photo's thumbnail. For `ctx.notifier.to_user(...)`:
+    caller with `tr`), with `photo_path` or else the first photo's thumbnail. For `ctx.notifier.to_user(...)`:
 
         await ctx.notifier.to_user(report.reporter_id, lambda tr: status_update(
             tr, geo, report, tr._("Your report has been confirmed by the region's moderators.")))
     """
     return Reply(
         text=f"{report_headline(tr, report, geo)}\n{body}",
-        photo_path=report_thumbnail(report),
+        photo_path=photo_path or report_thumbnail(report),
         choices=tuple(choices),
         kind="status_update",
     )
