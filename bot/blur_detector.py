@@ -22,10 +22,11 @@ from PIL import Image
 
 MODELS = Path(__file__).resolve().parent / "blur_models"
 NET_SIDE = 800  # long side the face network sees
-NET_THRESHOLD = 0.35  # a face's score on the network's heat map
+NET_THRESHOLD = 0.25  # a face's score on the network's heat map (low: a blurred wall costs little)
 SMALL_FACE_SIDE = 800  # long side the small-face cascade sees: a 40 px face is 20 px, its window
-SMALL_FACE_MAX = 64  # px at that scale: larger faces are the network's
+SMALL_FACE_MAX = 32  # px at that scale (64 in the photo): larger faces are the network's
 PLATE_SIDE = 1000  # and the plate cascade: an 80 px plate is 50 px there, its window 40x13
+PLATE_STEP = 1.1  # scale factor between the plate cascade's window sizes
 NETS_KEPT = 4  # cv2.dnn fixes a network's input shape: one per photo shape (landscape, portrait…)
 
 
@@ -71,8 +72,8 @@ class Detector:
 
     def plates(self, grey: np.ndarray) -> list[Box]:
         small, scale = _scaled(grey, PLATE_SIDE)
-        found = _run(self.plate, small, (40, 13), 1, 1.1)
-        found += _run(self.plate, cv2.bitwise_not(small), (40, 13), 1, 1.1)
+        found = _run(self.plate, small, (40, 13), 1, PLATE_STEP)
+        found += _run(self.plate, cv2.bitwise_not(small), (40, 13), 1, PLATE_STEP)
         return _boxes("plate", found, scale)
 
     def _net_faces(self, rgb: np.ndarray) -> list[Box]:

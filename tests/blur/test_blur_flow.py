@@ -52,7 +52,7 @@ async def test_citizen_told_once_and_copy_made_after_the_commit(app, chat: Chat)
     async with app.sessions() as s:
         photo = await s.scalar(select(ReportPhoto))
     assert row.original_path == photo.path and row.public_path.startswith("public/")
-    assert {box[0] for box in row.found} >= {"face", "plate"}
+    assert "face" in {box[0] for box in row.found}  # its plates are under 80 px: not required
     public = np.asarray(Image.open(app.settings.MEDIA_DIR / row.public_path).convert("L"), dtype=float)
     original = np.asarray(Image.open(app.settings.MEDIA_DIR / row.original_path).convert("L"), dtype=float)
     assert public.shape == original.shape and np.abs(public - original).mean() > 0.5  # something hidden

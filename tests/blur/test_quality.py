@@ -1,7 +1,7 @@
 """How well the blur finds faces and number plates on the labelled test set (tests/blur/dataset.py):
-faces at least 40 px tall and plates at least 80 px wide, in 1,600 px photos, upright and turned a
-quarter either way (a photo the EXIF fix could not right). The issue asks for a recall of 0.9 for
-each; precision is reported by benchmarks/bench_blur.py, a blurred wall costing nothing."""
+faces at least 40 px tall and plates at least 80 px wide, in 1,600 px photos (upright, as the EXIF
+fix leaves them). The issue asks for a recall of 0.9 for each; precision is reported by
+benchmarks/bench_blur.py (a blurred patch of wall costs little)."""
 
 from __future__ import annotations
 
