@@ -26,8 +26,10 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.open311_format import encode, error, format_of, respond
+from bot.public_media import base_url, public_photo_url
 from handlers.i18n import N_
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
+from storage.public_photos import public_report_photo, public_report_photos
 from storage.reports import (
     OPEN_STATUSES,
     PUBLISHED_STATUSES,
@@ -258,10 +260,11 @@ class Open311:
             query = RequestsQuery.parse(request.query, fmt, set(self.geo.regions) if self.geo else set())
         except BadRequest as exc:
             return error(fmt, 400, str(exc))
-        body = await self._cached(query, lambda: self._list(query))
+        base = base_url(request, self.bot_app.settings.PUBLIC_BASE_URL)
+        body = await self._cached((query, base), lambda: self._list(query, base))
         return respond(fmt, body, cache_seconds=CACHE_SECONDS)
 
-    async def _list(self, query: RequestsQuery) -> bytes:
+    async def _list(self, query: RequestsQuery, base: str) -> bytes:
         if query.other_service:
             return encode(query.fmt, "service_requests", [])
         select_reports = (
@@ -277,9 +280,11 @@ class Open311:
             ).limit(query.page_size)
         async with self.bot_app.sessions() as session:
             reports = (await session.execute(select_reports)).all()
+            photos = await public_report_photos(session, [r.id for r in reports])
+        media = {report_id: public_photo_url(base, path) for report_id, path in photos.items()}
         # Encoding a thousand rows takes a while: in a thread, the event loop (and with it the
         # WhatsApp webhook) goes on meanwhile.
-        return await asyncio.to_thread(self._encode, query.fmt, reports)
+        return await asyncio.to_thread(self._encode, query.fmt, reports, media)
 
     def _filtered(self, select_reports, query: RequestsQuery):
         start, end = query.start, query.end
@@ -297,28 +302,31 @@ class Open311:
             select_reports = select_reports.where(Report.region_code == query.region)
         return select_reports
 
-    def _encode(self, fmt: str, reports) -> bytes:
-        return encode(fmt, "service_requests", [self.as_request(r) for r in reports])
+    def _encode(self, fmt: str, reports, media: dict[int, str]) -> bytes:
+        return encode(fmt, "service_requests", [self.as_request(r, media.get(r.id)) for r in reports])
 
     async def request(self, request: web.Request) -> web.Response:
         fmt = format_of(request)
         report_id = parse_report_code(request.match_info["id"])
         if report_id is None:
             return error(fmt, 404, "no service request with this id")
-        found = await self._cached(("one", report_id), lambda: self._one(report_id))
+        base = base_url(request, self.bot_app.settings.PUBLIC_BASE_URL)
+        found = await self._cached(("one", report_id, base), lambda: self._one(report_id, base))
         if found is None:
             return error(fmt, 404, "no service request with this id")
         return respond(fmt, encode(fmt, "service_requests", [found]), cache_seconds=CACHE_SECONDS)
 
-    async def _one(self, report_id: int) -> dict[str, Any] | None:
+    async def _one(self, report_id: int, base: str) -> dict[str, Any] | None:
         async with self.bot_app.sessions() as session:
             report = await session.get(Report, report_id)
-        if report is None or report.status not in PUBLISHED_STATUSES:
-            return None
-        return self.as_request(report)
+            if report is None or report.status not in PUBLISHED_STATUSES:
+                return None
+            photo = await public_report_photo(session, report)
+        return self.as_request(report, public_photo_url(base, photo) if photo else None)
 
-    def as_request(self, report) -> dict[str, Any]:
-        """A report (or a row of PUBLIC_COLUMNS) as a GeoReport v2 service request."""
+    def as_request(self, report, media_url: str | None = None) -> dict[str, Any]:
+        """A report (or a row of PUBLIC_COLUMNS) as a GeoReport v2 service request; `media_url`
+        the address of its photo's public copy (bot/public_media.py), never of an original."""
         region = self.geo.regions.get(report.region_code) if self.geo else None
         district = (
             self.geo.districts.get(report.district_pcode) if self.geo and report.district_pcode else None
@@ -347,7 +355,7 @@ class Open311:
             "zipcode": None,
             "lat": point[0] if point else None,
             "long": point[1] if point else None,
-            "media_url": None,
+            "media_url": media_url,
         }
 
 
