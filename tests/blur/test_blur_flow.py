@@ -134,10 +134,19 @@ async def test_moderators_review_the_blur(app, clock) -> None:
     whole = await mod.press(f"blur:whole:{report_id}")  # instead of a box
     assert "whole photo" in whole[-1].text
     assert "four whole numbers" not in texts(await mod.send("thanks"))  # no box awaited any more
+    assert "X Y WIDTH HEIGHT" in (await mod.press(f"blur:more:{report_id}"))[-1].text
+    assert "four whole numbers" in texts(await mod.send("5000 10 100 100"))  # outside the photo
+    assert "four whole numbers" in texts(await mod.send("-5 10 100 100"))
+    await mod.press(f"blur:fine:{report_id}")  # a press instead of the box: noted, the box no longer awaited
+    assert "four whole numbers" not in texts(await mod.send("ok"))
+
+    history = texts(await admin.send(f"/report TZ-{report_id:06d}"))
+    assert "Blur of the public copy:" in history
+    assert history.index("the blur is fine") < history.index("box blurred: X 100, Y 100, 300×200 px") < history.index("the whole photo blurred")
 
     async with app.sessions() as s:
         reviews = (await s.scalars(select(PhotoBlurReview).order_by(PhotoBlurReview.id))).all()
-        assert [(r.verdict, r.box) for r in reviews] == [("fine", None), ("box", [100, 100, 300, 200]), ("whole", None)]
+        assert [(r.verdict, r.box) for r in reviews] == [("fine", None), ("box", [100, 100, 300, 200]), ("whole", None), ("fine", None)]
         assert all(r.report_id == report_id for r in reviews)
         row = await s.get(PublicPhoto, row.original_path)
         assert row.whole and row.extra == [["manual", 100, 100, 300, 200]]
