@@ -13,6 +13,7 @@ from handlers.i18n import N_
 from handlers.places import place_name
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
 from handlers.reports.photos import MAX_COMMENT
+from handlers.sites.hazards import call_112, is_urgent
 from handlers.types import Choice
 from storage.reports import DumpSize, WasteType
 
@@ -46,6 +47,8 @@ async def _ask_details(ctx: Ctx, data: Answers) -> Question:
 async def _parse_details(ctx: Ctx, data: Answers) -> Answers | str:
     waste = WastePick.parse(ctx.choice)
     if waste is not None:
+        if is_urgent([waste.waste]):
+            ctx.reply(call_112(ctx.tr))  # at once, before the summary and sending
         return {"waste": [str(waste.waste)], "size": data.get("size")}
     size = SizePick.parse(ctx.choice)
     if size is not None:

@@ -97,6 +97,7 @@ async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None,
                     Report.latitude.between(lat - dlat, lat + dlat),
                     Report.longitude.between(lon - dlon, lon + dlon),
                     Report.status.in_(OPEN_STATUSES),
+                    Report.urgent.is_(False),  # never merged into silently: moderators see both
                 )
             )
         ).all()
@@ -111,7 +112,7 @@ async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None,
         await ctx.session.execute(
             select(ReportPhoto.report_id, ReportPhoto.phash)
             .join(Report, Report.id == ReportPhoto.report_id)
-            .where(Report.region_code == data["region"], Report.status.in_(OPEN_STATUSES))
+            .where(Report.region_code == data["region"], Report.status.in_(OPEN_STATUSES), Report.urgent.is_(False))
             .order_by(ReportPhoto.id.desc())
             .limit(PHOTO_SCAN_LIMIT)
         )

@@ -20,9 +20,13 @@ STATUS_LABELS = {
     ReportStatus.REJECTED: N_("rejected"),
     ReportStatus.DUPLICATE: N_("duplicate"),
     ReportStatus.DISPUTED: N_("disputed"),
+    ReportStatus.TO_VERIFY: N_("site to verify"),
+    ReportStatus.NOT_FOUND: N_("not found"),
 }
 
 WASTE_LABELS = {
+    WasteType.FIRE: N_("🚨 Fire or smoke"),
+    WasteType.SPILL: N_("🚨 Chemical spill"),
     WasteType.HOUSEHOLD: N_("Household waste"),
     WasteType.CONSTRUCTION: N_("Construction waste"),
     WasteType.PLASTIC: N_("Plastic"),
