@@ -1,7 +1,7 @@
 """Urgent hazards: a report of fire or smoke, or of a chemical spill. The citizen is told at once to
 call 112, in their language (when they pick the kind, before sending); the sent report does not
-wait for the scheduled handover: it is queued and announced to its region's moderators (or the
-national queue) in the step that sends it, marked urgent, and it is escalated after
+wait for the scheduled handover: it is queued and announced to its region's moderator chats and
+each of its moderators in private (or the national queue) in the step that sends it, marked urgent, and it is escalated after
 URGENT_ESCALATION_MINUTES instead of ESCALATION_HOURS (jobs/escalation.py).
 
 An urgent report is never offered as "the same dump" to a later citizen (handlers.reports.duplicates),
@@ -15,11 +15,11 @@ import math
 from sqlalchemy import select
 
 from handlers.context import Ctx
-from handlers.moderation.routing import region_destinations
+from handlers.moderation.routing import admin_destinations, region_destinations
 from handlers.moderation.triage import record_status, report_card
 from handlers.services import GEO
 from handlers.sites.hazards import NEARBY_M
-from storage.moderation import ReportTriage
+from storage.moderation import ModeratorRole, ReportTriage
 from storage.reports import OPEN_STATUSES, Report, ReportStatus
 
 
@@ -27,6 +27,11 @@ async def hand_over_now(ctx: Ctx, report: Report) -> None:
     """Queue the report and announce it to its moderators in this step's transaction."""
     settings = ctx.service("settings")
     destinations, national = await region_destinations(ctx.session, report.region_code, settings.ADMINS)
+    if not national:  # and each moderator of the region in their own chat: nobody may miss it
+        roles = await ctx.session.scalars(select(ModeratorRole).where(ModeratorRole.region_code == report.region_code))
+        accounts = [f"{r.channel}:{r.external_id}" for r in roles.all()]
+        chats = {(c, chat): language for c, chat, language in reversed(destinations + await admin_destinations(ctx.session, accounts))}
+        destinations = [(c, chat, language) for (c, chat), language in reversed(chats.items())]
     record_status(ctx.session, report, ReportStatus.QUEUED, by_user_id=None, now=ctx.now, note="national" if national else None)
     ctx.session.add(ReportTriage(report_id=report.id, national=national, queued_at=ctx.now, disputes=0))
     await ctx.session.flush()
