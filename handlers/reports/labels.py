@@ -25,8 +25,6 @@ STATUS_LABELS = {
 }
 
 WASTE_LABELS = {
-    WasteType.FIRE: N_("🚨 Fire or smoke"),
-    WasteType.SPILL: N_("🚨 Chemical spill"),
     WasteType.HOUSEHOLD: N_("Household waste"),
     WasteType.CONSTRUCTION: N_("Construction waste"),
     WasteType.PLASTIC: N_("Plastic"),
@@ -36,6 +34,9 @@ WASTE_LABELS = {
     WasteType.METAL: N_("Scrap metal"),
     WasteType.ELECTRONICS: N_("E-waste"),
     WasteType.OTHER: N_("Other"),
+    # Urgent hazards (handlers.sites.hazards): the citizen is told to call 112 at once.
+    WasteType.FIRE: N_("🚨 Fire or smoke"),
+    WasteType.SPILL: N_("🚨 Chemical spill"),
 }
 
 SIZE_LABELS = {
