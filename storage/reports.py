@@ -81,8 +81,10 @@ class LocationSource(StrEnum):
 
 # Open data (Open311, exports): rejected reports are not published; a report no moderator has
 # looked at yet shows the centre of its ~500 m grid cell instead of its exact point.
+# A site detected from space is published once citizens found it there (not while it waits, nor
+# when they found nothing): a detection alone may be a false alarm.
 PUBLISHED_STATUSES: tuple[ReportStatus, ...] = tuple(
-    s for s in ReportStatus if s not in (ReportStatus.REJECTED, ReportStatus.NOT_FOUND)
+    s for s in ReportStatus if s not in (ReportStatus.REJECTED, ReportStatus.TO_VERIFY, ReportStatus.NOT_FOUND)
 )
 
 

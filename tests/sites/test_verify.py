@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.commands.export import report_rows
 from bot.scheduler import run_job
 from storage.points import PointsEntry
 from storage.reports import Report, ReportPhoto, ReportStatusChange
@@ -35,6 +36,8 @@ async def test_two_confirmations_make_a_queued_report_with_points(app, clock) ->
     done = await emma.location(*metres_north(SITE, 60))
     assert "one more citizen's look will decide the site" in texts(done)
     assert (await _site(app)).status == "to_verify"
+    async with app.sessions() as s:  # a detection alone is not published
+        assert await report_rows(s, app.engine.router.services["geo"], None, None) == []
 
     await boris.click("Свалка есть")
     await boris.photo(images.jpeg(12))
@@ -56,6 +59,9 @@ async def test_two_confirmations_make_a_queued_report_with_points(app, clock) ->
     assert sorted(photos) == sorted([await user_id(app, "emma"), await user_id(app, "boris")])
     assert points == {await user_id(app, "emma"): 10, await user_id(app, "boris"): 10}
     assert "verified: the dump is there" in notes
+    async with app.sessions() as s:  # open data: published once verified, with its origin
+        rows = await report_rows(s, app.engine.router.services["geo"], None, None)
+    assert [(r["code"], r["origin"], r["status"]) for r in rows] == [(f"TZ-{site_id:06d}", "satellite", "queued")]
 
 
 async def test_two_nothing_here_close_it_and_too_far_is_refused(app, clock) -> None:
