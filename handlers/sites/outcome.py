@@ -10,8 +10,10 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from handlers.context import Ctx
+from handlers.i18n import Translator
 from handlers.moderation.triage import record_status
 from handlers.points.ledger import award
+from handlers.types import Reply
 from storage.points import RULES, Deed
 from storage.reports import Report, ReportStatus
 from storage.sites import DetectedSite, SiteVerification, Verdict
@@ -56,6 +58,23 @@ async def decide(ctx: Ctx, report: Report, site: DetectedSite) -> Outcome:
                 SiteVerification.user_id.is_not(None),
             )
         )
+        points = RULES[Deed.SITE_VERIFIED]
         for user_id in users.all():
-            await award(ctx, user_id, Deed.SITE_VERIFIED, report.id, RULES[Deed.SITE_VERIFIED], report.region_code)
+            await award(ctx, user_id, Deed.SITE_VERIFIED, report.id, points, report.region_code)
+            if user_id != ctx.user.id:  # the earlier verifier learns what their look decided
+                await ctx.notifier.to_user(user_id, lambda tr: Reply(text=_decided(tr, outcome, points)))
     return outcome
+
+
+def _decided(tr: Translator, outcome: Outcome, points: int) -> str:
+    if outcome is Outcome.CONFIRMED:
+        return tr.ngettext(
+            "✅ Another citizen confirmed the dump you verified: it goes to the region's moderators. You earned {n} eco-point.",
+            "✅ Another citizen confirmed the dump you verified: it goes to the region's moderators. You earned {n} eco-points.",
+            points,
+        )
+    return tr.ngettext(
+        "✅ Another citizen found nothing at the site you verified either: it is closed as not found. You earned {n} eco-point.",
+        "✅ Another citizen found nothing at the site you verified either: it is closed as not found. You earned {n} eco-points.",
+        points,
+    )

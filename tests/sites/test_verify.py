@@ -43,6 +43,9 @@ async def test_two_confirmations_make_a_queued_report_with_points(app, clock) ->
     await boris.photo(images.jpeg(12))
     done = await boris.location(*metres_north(SITE, 120))
     assert "Теперь свалку подтвердили двое жителей" in texts(done) and "10 экобаллов" in texts(done)
+    await app.sender.flush()
+    told = texts(emma.history[emma.seen :])  # the first verifier learns what their look decided
+    assert "Another citizen confirmed the dump you verified" in told and "10 eco-points" in told
     assert (await _site(app)).status == "new"
 
     await run_job(app, "handover")
@@ -90,6 +93,8 @@ async def test_two_nothing_here_close_it_and_too_far_is_refused(app, clock) -> N
     assert "Сіз орыннан 899 м қашықтықтасыз: тексеру үшін бұл тым алыс" in texts(refused)
     done = await aigerim.location(*metres_north(SITE, 10))
     assert "орын «табылмады» деп жабылды" in texts(done)
+    await app.sender.flush()
+    assert "Another citizen found nothing at the site you verified either" in texts(emma.history[emma.seen :])
     assert (await _site(app)).status == "not_found"
     assert await run_job(app, "handover") == "nothing to hand over"
 
