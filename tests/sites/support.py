@@ -57,11 +57,11 @@ async def invite(app) -> str:
     return summary
 
 
-async def moderator(app, name: str = "mod", region: str = "Almaty") -> Chat:
+async def moderator(app, name: str = "mod", region: str = "Almaty", language: str = "en") -> Chat:
     admin = Chat(app, "admin")
     await admin.onboard("English")
     await admin.send(f"/addmoderator console:{name} {region}")
     chat = Chat(app, name)
-    await chat.onboard("English")
+    await chat.onboard(LANGUAGE_BUTTONS[language])
     chat.seen = len(chat.history)
     return chat
