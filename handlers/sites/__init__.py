@@ -17,10 +17,11 @@ def register(router: Router) -> None:
     # must not pull the form back in while it loads.
     from handlers.sites import verify
     from handlers.sites.invite import SitePress
-    from handlers.sites.privacy import export_data, forget_data
+    from handlers.sites.privacy import data_lines, export_data, forget_data
 
     router.action(SitePress)(verify.on_press)
     router.step(verify.PHOTO_STEP)(verify.on_photo)
     router.step(verify.LOCATION_STEP)(verify.on_location)
     router.personal_data("site_verification", export_data, forget_data)
+    router.data_lines.append(data_lines)
 

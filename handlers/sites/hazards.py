@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from handlers.i18n import Translator
 from storage.reports import WasteType
 
-URGENT_WASTE = frozenset({WasteType.FIRE, WasteType.SPILL})
+URGENT_WASTE = (WasteType.FIRE, WasteType.SPILL)  # in the order the report form shows them
 URGENT_ESCALATION_MINUTES = 30
 NEARBY_M = 300.0  # open reports this close are named on an urgent report's card
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from handlers.context import Ctx
 from storage.sites import SharedLocation, SiteVerification, SiteVerifier
@@ -37,3 +37,24 @@ async def forget_data(ctx: Ctx) -> None:
     await ctx.session.execute(
         SiteVerification.__table__.update().where(SiteVerification.user_id == ctx.user.id).values(user_id=None)
     )
+
+
+async def data_lines(ctx: Ctx) -> list[str]:
+    """/mydata in words: the latest shared location (why it is kept, and how long) and the sites
+    this person verified."""
+    lines = []
+    location = await ctx.session.get(SharedLocation, ctx.user.id)
+    if location is not None:
+        lines.append(
+            ctx._(
+                "📍 Your latest shared location ({date}): kept for 30 days to invite you to verify sites "
+                "detected from space near you.",
+                date=ctx.tr.date(location.shared_at),
+            )
+        )
+    looks = await ctx.session.scalar(
+        select(func.count()).select_from(SiteVerification).where(SiteVerification.user_id == ctx.user.id)
+    )
+    if looks:
+        lines.append(ctx.ngettext("🛰 Sites you verified: {n}", "🛰 Sites you verified: {n}", looks))
+    return lines

@@ -36,7 +36,7 @@ async def test_an_urgent_hazard_is_delivered_at_once(app, clock, language: str) 
     citizen = await person(app, "citizen", language)
     await citizen.click("📸")
     kinds = await citizen.photo(images.jpeg(21, gps=ASTANA), as_document=True)
-    assert labels(kinds[-1])[9:11] == [f"🚨 {fire}", "🚨 " + {"kk": "Химиялық заттың төгілуі", "ru": "Разлив химикатов", "en": "Chemical spill"}[language]]
+    assert labels(kinds[-1])[12:14] == [f"🚨 {fire}", "🚨 " + {"kk": "Химиялық заттың төгілуі", "ru": "Разлив химикатов", "en": "Chemical spill"}[language]]
     picked = await citizen.click(fire)
     assert call in picked[0].text  # at once, before the summary
     sent = await citizen.click(send)

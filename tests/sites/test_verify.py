@@ -95,6 +95,10 @@ async def test_two_nothing_here_close_it_and_too_far_is_refused(app, clock) -> N
     assert "орын «табылмады» деп жабылды" in texts(done)
     await app.sender.flush()
     assert "Another citizen found nothing at the site you verified either" in texts(emma.history[emma.seen :])
+
+    # /mydata says what is kept about a verifier, and /forget deletes the location
+    mine = texts(await emma.send("/mydata"))
+    assert "Your latest shared location" in mine and "kept for 30 days" in mine and "Sites you verified: 1" in mine
     assert (await _site(app)).status == "not_found"
     assert await run_job(app, "handover") == "nothing to hand over"
 
