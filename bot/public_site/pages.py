@@ -127,7 +127,7 @@ class PublicSite:
             return asked
         return accepted_language(request.headers.get("Accept-Language", ""), self.bot_app.settings.FALLBACK_LANGUAGE)
 
-    def render(self, request: web.Request, template: str, language: str, status: int = 200, **context: Any) -> web.Response:
+    def render(self, request: web.Request, template: str, language: str, http_status: int = 200, **context: Any) -> web.Response:
         tr = self.translator(language)
         front = template == "index.html"
         switch = {code: f"/{code}" if front else f"{request.path}?lang={code}" for code in LANGUAGES}
@@ -148,13 +148,13 @@ class PublicSite:
             "Vary": "Accept-Language, Accept-Encoding",
             "Content-Language": language,
         }
-        if "gzip" in request.headers.get("Accept-Encoding", "") and status == 200:
+        if "gzip" in request.headers.get("Accept-Encoding", "") and http_status == 200:
             headers["Content-Encoding"] = "gzip"
             body = gzip.compress(body, 6)
-        return web.Response(body=body, status=status, headers=headers, content_type="text/html", charset="utf-8")
+        return web.Response(body=body, status=http_status, headers=headers, content_type="text/html", charset="utf-8")
 
     def not_found(self, request: web.Request) -> web.Response:
-        return self.render(request, "not_found.html", self.language_of(request), status=404)
+        return self.render(request, "not_found.html", self.language_of(request), http_status=404)
 
     # --- the front page ----------------------------------------------------------------------
     async def index(self, request: web.Request) -> web.Response:
