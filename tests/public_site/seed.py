@@ -29,7 +29,7 @@ PLACES = {
     "new": ("KZ-75", 43.238, 76.945),  # Almaty
     "queued": ("KZ-71", 51.128, 71.430),  # Astana
     "confirmed": ("KZ-79", 42.317, 69.590),  # Shymkent
-    "in_progress": ("KZ-35", 49.806, 73.085),  # Karaganda
+    "in_progress": ("KZ-63", 49.948, 82.628),  # Oskemen
     "cleaned": ("KZ-15", 50.283, 57.167),  # Aktobe
     "duplicate": ("KZ-55", 52.287, 76.967),  # Pavlodar
     "disputed": ("KZ-23", 47.094, 51.924),  # Atyrau
