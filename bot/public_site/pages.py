@@ -242,7 +242,7 @@ class PublicSite:
         return (
             row.name,
             n(row.open),
-            n(round(row.per_100k, 1)) if row.per_100k is not None else "—",
+            n(round(row.per_100k, 2 if row.per_100k < 1 else 1)) if row.per_100k is not None else "—",
             n(row.cleaned),
             tr.percent(row.in_target) if row.in_target is not None else "—",
         )
@@ -329,7 +329,7 @@ class PublicSite:
             when_text=tr._("When: {when}", when=when(tr, event)),
             where_text=tr._("Where: {place}", place=event_place(tr, self.geo, event)),
             bring_text=tr._("Bring: {what}", what=event.bring) if event.bring else None,
-            places_text=tr._("👥 Places left: {left} of {capacity}", left=event.places_left, capacity=event.capacity),
+            places_text=tr._(TEXTS["places"], left=event.places_left, capacity=event.capacity),
             telegram=links.link("telegram", code),
             whatsapp=links.link("whatsapp", code),
             send_code=tr._(TEXTS["send_code"], code=code),

@@ -73,6 +73,7 @@ TEXTS = {
     "telegram": N_("Open in Telegram"),
     "whatsapp": N_("Open in WhatsApp"),
     "send_code": N_("Or send /start {code} to the bot."),
+    "places": N_("Places left: {left} of {capacity}"),
     # not found
     "not_found": N_("Page not found"),
     "not_found_text": N_("There is no such report or cleanup event, or it is not published."),

@@ -130,7 +130,11 @@
   });
 
   Promise.all([
-    getJson("/api/regions.geojson").then(function (data) { regions.addData(data); regions.bringToBack(); }),
+    getJson("/api/regions.geojson").then(function (data) {
+      regions.addData(data);
+      regions.bringToBack();
+      map.fitBounds(regions.getBounds(), { padding: [8, 8] });
+    }),
     loadReports(null), loadEvents(), loadTrees()
   ]).then(function () {
     element.setAttribute("data-loaded", "true");
