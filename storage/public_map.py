@@ -25,7 +25,10 @@ from storage.reports import (
 )
 from storage.trees import TreePlanting
 
-MAX_POINTS = 20_000  # newest first; the answer says when more matched
+# Newest first; the answer says when more matched, and the map then asks again for the box in
+# view as the reader zooms in. 5,000 points are ~0.7 MB of GeoJSON (~60 kB gzipped) and cluster
+# smoothly in a phone's browser; see benchmarks/bench_geojson.py for the build times.
+MAX_POINTS = 5_000
 MAX_EVENTS = 2_000
 MAX_PLANTINGS = 5_000
 TREE_DECIMALS = 3  # ~100 m: a planting may be in someone's yard

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from storage.reports import PUBLISHED_STATUSES, public_point, report_code
 OUTLINE_TOLERANCE = 0.02  # degrees (~2 km): 1 MB of borders becomes ~55 kB, still recognisable
 DECIMALS = 5  # ~1 m
 MAX_BBOX_TEXT = 200
+_WORD = re.compile(r"[A-Za-z0-9_-]{1,16}")
 
 
 class BadQuery(ValueError):
@@ -66,19 +68,25 @@ def _point(lat: float, lon: float) -> dict[str, Any]:
 
 
 def report_features(points: list[ReportPoint], bbox: BBox | None, truncated: bool) -> bytes:
-    features = []
+    """Written out directly rather than through json.dumps (faster on thousands of points). The
+    only strings are a status and a region code, both checked to be plain words first."""
+    parts = []
+    template = (
+        '{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{lon},{lat}]}},'
+        '"properties":{{"code":"{code}","status":"{status}","region":"{region}"}}}}'
+    )
     for p in points:
         shown = public_point(p.status, p.latitude, p.longitude)
-        if shown is None or not _inside(bbox, *shown):
+        if shown is None or not _inside(bbox, *shown) or not (_WORD.fullmatch(p.status) and _WORD.fullmatch(p.region_code)):
             continue
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": _point(*shown),
-                "properties": {"code": report_code(p.id), "status": p.status, "region": p.region_code},
-            }
+        parts.append(
+            template.format(
+                lon=round(shown[1], DECIMALS), lat=round(shown[0], DECIMALS), code=report_code(p.id),
+                status=p.status, region=p.region_code,
+            )  # fmt: skip
         )
-    return encode({"type": "FeatureCollection", "truncated": truncated, "features": features})
+    head = '{"type":"FeatureCollection","truncated":%s,"features":[' % ("true" if truncated else "false")
+    return (head + ",".join(parts) + "]}").encode()
 
 
 def event_features(events, when) -> bytes:

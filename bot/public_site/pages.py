@@ -4,10 +4,12 @@ database one build a minute, whatever the traffic."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +74,20 @@ def accepted_language(header: str, fallback: str) -> str:
         if code in LANGUAGES and q > best_q:
             best, best_q = code, q
     return best
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """An answer as sent: its bytes, gzipped once (not per request), and its ETag."""
+
+    body: bytes
+    gzipped: bytes | None
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> Encoded:
+        gzipped = gzip.compress(body, 5) if len(body) > 1024 else None
+        return cls(body, gzipped, hashlib.sha256(body).hexdigest()[:20])
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +204,7 @@ class PublicSite:
             key: tr._(TEXTS[key])
             for key in (
                 "layer_reports", "layer_events", "layer_trees", "layer_regions", "osm", "borders",
-                "open_report", "open_event", "trees_count", "load_failed",
+                "open_report", "open_event", "trees_count", "load_failed", "truncated",
             )
         }  # fmt: skip
         map_texts["statuses"] = {s: status_name(tr, s) for s in STATUS_LABELS}
@@ -339,10 +355,8 @@ class PublicSite:
     async def static_file(self, request: web.Request) -> web.Response:
         return self.static.response(request, request.match_info["name"]) or self.not_found(request)
 
-    def geojson_response(self, request: web.Request, body: bytes, max_age: int = PAGE_SECONDS) -> web.Response:
-        etag = hashlib.sha256(body).hexdigest()[:20]
-        gzipped = gzip.compress(body, 6) if len(body) > 1024 and "gzip" in request.headers.get("Accept-Encoding", "") else None
-        response = respond_bytes(request, body, "application/geo+json", etag, max_age, gzipped)
+    def geojson_response(self, request: web.Request, answer: Encoded, max_age: int = PAGE_SECONDS) -> web.Response:
+        response = respond_bytes(request, answer.body, "application/geo+json", answer.etag, max_age, answer.gzipped)
         response.headers["Access-Control-Allow-Origin"] = "*"  # open data
         return response
 
@@ -351,36 +365,44 @@ class PublicSite:
             query = geojson.PointsQuery.parse(request.query, self.geo.regions)
         except geojson.BadQuery as exc:
             return web.json_response({"error": str(exc)}, status=400)
-        body = await self.answers.get(("reports", query), lambda: self._report_points(query))
-        return self.geojson_response(request, body)
+        return self.geojson_response(request, await self.answers.get(("reports", query), lambda: self._report_points(query)))
 
-    async def _report_points(self, query: geojson.PointsQuery) -> bytes:
+    async def _report_points(self, query: geojson.PointsQuery) -> Encoded:
         async with self.bot_app.sessions() as session:
             points, truncated = await public_map.report_points(
                 session, bbox=query.bbox, region=query.region, statuses=query.statuses
             )
-        return geojson.report_features(points, query.bbox, truncated)
+        # Writing and compressing thousands of points takes a while: in a thread, so that the event
+        # loop (and the webhooks on it) goes on meanwhile.
+        return await asyncio.to_thread(lambda: Encoded.of(geojson.report_features(points, query.bbox, truncated)))
 
     async def events_geojson(self, request: web.Request) -> web.Response:
         language = self.language_of(request)
         tr = self.translator(language)
 
-        async def build() -> bytes:
+        async def build() -> Encoded:
             async with self.bot_app.sessions() as session:
                 events = await public_map.upcoming_events(session, self.now())
-            return geojson.event_features(events, lambda e: when(tr, e))
+            return Encoded.of(geojson.event_features(events, lambda e: when(tr, e)))
 
         return self.geojson_response(request, await self.answers.get(("events", language), build))
 
     async def trees_geojson(self, request: web.Request) -> web.Response:
         language = self.language_of(request)
 
-        async def build() -> bytes:
+        async def build() -> Encoded:
             async with self.bot_app.sessions() as session:
                 plantings = await public_map.planting_points(session)
-            return geojson.planting_features(plantings, lambda p: species_name(p.species, p.species_name, language))
+            return Encoded.of(
+                geojson.planting_features(plantings, lambda p: species_name(p.species, p.species_name, language))
+            )
 
         return self.geojson_response(request, await self.answers.get(("trees", language), build))
 
     async def regions_geojson(self, request: web.Request) -> web.Response:
-        return self.geojson_response(request, geojson.region_outlines(GEODATA_DIR / "kz_regions.geojson"), 86_400)
+        return self.geojson_response(request, _outlines(), 86_400)
+
+
+@cache
+def _outlines() -> Encoded:
+    return Encoded.of(geojson.region_outlines(GEODATA_DIR / "kz_regions.geojson"))

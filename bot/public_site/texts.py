@@ -49,6 +49,7 @@ TEXTS = {
     "open_event": N_("Open the event's page"),
     "trees_count": N_("Trees: {n}"),
     "load_failed": N_("The map could not load its points. Please reload the page."),
+    "truncated": N_("Showing the newest {n} reports in this view: zoom in to see the others."),
     "open_data": N_("Open data: the Open311 API"),
     "back": N_("Back to the map"),
     # the report's page

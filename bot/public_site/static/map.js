@@ -79,6 +79,7 @@
         return reportMarker(f, L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]));
       }));
       element.setAttribute("data-reports", String(data.features.length));
+      setStatus(truncated ? texts.truncated.replace("{n}", data.features.length) : "");
     });
   }
 
