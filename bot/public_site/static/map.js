@@ -35,7 +35,7 @@
     return box;
   }
 
-  var map = L.map(element, { center: [48.2, 67.5], zoom: 5, minZoom: 3, maxZoom: 18, keyboard: true });
+  var map = L.map(element, { center: [48.2, 67.5], zoom: 5, minZoom: 3, maxZoom: 18, zoomSnap: 0.25, keyboard: true });
   map.attributionControl.setPrefix(false);
   L.tileLayer(config.tiles, { maxZoom: 18, attribution: escapeHtml(texts.osm) + " · " + escapeHtml(texts.borders) }).addTo(map);
 
