@@ -58,8 +58,10 @@ def front_page(b: BrowserThread, base: str, shots: Path) -> dict:
     found["events_hidden"] = page.locator("path.ev").count()
     page.locator("#map").screenshot(path=shots / "map-events-off.png")
 
-    # a point's popup links to its report's page; the text is the code, not markup
-    page.locator("path.pt-cleaned").click(force=True)
+    # a point is reached with the keyboard; its popup links to its report's page
+    page.locator("path.pt-cleaned").focus()
+    found["focused"] = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("Enter")
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     found["popup"] = popup.inner_text()
@@ -93,6 +95,7 @@ async def test_front_page_map_layers_and_languages(app, clock, site, browser, tm
     assert (found["events"], found["trees"]) == (1, 1)
     assert (found["reports_hidden"], found["reports_shown"], found["events_hidden"]) == (0, 1, 0)
     code = report_code(seeded.reports["cleaned"])
+    assert found["focused"] == f"{code}, cleaned"
     assert [line for line in found["popup"].splitlines() if line][:2] == [code, "cleaned"]
     assert found["popup_link"] == f"/r/{code}?lang=en"
     assert found["kk_url"].endswith("/kk") and found["kk_lang"] == "kk"

@@ -57,7 +57,26 @@
     });
     var code = feature.properties.code;
     marker.bindPopup(popup([code, texts.statuses[status] || status], "/r/" + encodeURIComponent(code) + "?lang=" + config.lang, texts.open_report));
+    focusable(marker, code + ", " + (texts.statuses[status] || status));
     return marker;
+  }
+
+  // A point drawn as SVG is not a link: give it a place in the tab order, a name for screen
+  // readers, and Enter or Space to open its popup (clusters are markers: Leaflet does theirs).
+  function focusable(layer, label) {
+    layer.on("add", function () {
+      var path = layer.getElement();
+      if (!path) { return; }
+      path.setAttribute("tabindex", "0");
+      path.setAttribute("role", "button");
+      path.setAttribute("aria-label", label);
+      path.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          layer.openPopup();
+        }
+      });
+    });
   }
 
   function setStatus(text) { if (statusLine) { statusLine.textContent = text; } }
@@ -87,9 +106,10 @@
     return getJson("/api/events.geojson?lang=" + config.lang).then(function (data) {
       data.features.forEach(function (f) {
         var c = f.geometry.coordinates, p = f.properties;
-        L.circleMarker([c[1], c[0]], { radius: 8, weight: 3, color: "#0a58a8", fillColor: "#ffffff", fillOpacity: 1, className: "ev" })
-          .bindPopup(popup([p.title, p.starts], "/e/" + encodeURIComponent(p.id) + "?lang=" + config.lang, texts.open_event))
-          .addTo(events);
+        var marker = L.circleMarker([c[1], c[0]], { radius: 8, weight: 3, color: "#0a58a8", fillColor: "#ffffff", fillOpacity: 1, className: "ev" })
+          .bindPopup(popup([p.title, p.starts], "/e/" + encodeURIComponent(p.id) + "?lang=" + config.lang, texts.open_event));
+        focusable(marker, p.title + ", " + p.starts);
+        marker.addTo(events);
       });
     });
   }
@@ -98,9 +118,11 @@
     return getJson("/api/trees.geojson?lang=" + config.lang).then(function (data) {
       data.features.forEach(function (f) {
         var c = f.geometry.coordinates, p = f.properties;
-        L.circleMarker([c[1], c[0]], { radius: 5, weight: 1, color: "#ffffff", fillColor: "#2e7d32", fillOpacity: 1, className: "tr" })
-          .bindPopup(popup([p.species, texts.trees_count.replace("{n}", p.count)]))
-          .addTo(trees);
+        var count = texts.trees_count.replace("{n}", p.count);
+        var marker = L.circleMarker([c[1], c[0]], { radius: 5, weight: 1, color: "#ffffff", fillColor: "#2e7d32", fillOpacity: 1, className: "tr" })
+          .bindPopup(popup([p.species, count]));
+        focusable(marker, p.species + ", " + count);
+        marker.addTo(trees);
       });
     });
   }
