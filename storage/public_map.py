@@ -8,7 +8,7 @@ published (storage.reports.PUBLISHED_STATUSES)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -95,7 +95,7 @@ class PlantingPoint:
     species: str
     species_name: str | None
     count: int
-    planted_on: object
+    planted_on: date
     latitude: float
     longitude: float
 
