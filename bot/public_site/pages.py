@@ -31,7 +31,7 @@ from handlers.reports.labels import STATUS_LABELS, size_name, status_name, waste
 from handlers.stats.population import population
 from storage import public_map
 from storage.events import Event
-from storage.reports import PUBLISHED_STATUSES, ReportStatus, parse_report_code, report_code
+from storage.reports import ReportStatus, parse_report_code, report_code
 from storage.stats import figures, region_standings
 from storage.trees import species_name
 
@@ -195,10 +195,9 @@ class PublicSite:
                 f"{n(found.trees_alive)} / {n(found.trees_checked)}" if found.trees_checked else "—",
             ),
         ]
-        statuses = [
-            (status, status_name(tr, status), n(found.by_status.get(status, 0)), STATUS_COLOURS[status])
-            for status in PUBLISHED_STATUSES
-        ]
+        # Every status is counted here, rejected too (so that they add up to the total); the map
+        # and the GeoJSON show only the published ones.
+        statuses = [(status, status_name(tr, status), n(found.by_status.get(status, 0))) for status in ReportStatus]
         rows = self._region_rows(language, standings, sort)
         map_texts = {
             key: tr._(TEXTS[key])

@@ -42,7 +42,7 @@ def real_problems(page) -> list[str]:
 def front_page(b: BrowserThread, base: str, shots: Path) -> dict:
     page = b.new_page()
     page.goto(f"{base}/en")
-    page.wait_for_selector("#map[data-loaded=true]", timeout=10_000)
+    page.wait_for_selector("#map[data-loaded=true]", timeout=20_000)
     found = {"points": {s: page.locator(f"path.pt-{s}").count() for s in STATUS_COLOURS}}
     found["events"] = page.locator("path.ev").count()
     found["trees"] = page.locator("path.tr").count()
@@ -129,7 +129,7 @@ def report_and_event(b: BrowserThread, base: str, shots: Path, code: str, event_
 
     # the map with its tiles refused: borders and points are drawn on the plain background
     page.goto(f"{base}/ru")
-    page.wait_for_selector("#map[data-loaded=true]", timeout=10_000)
+    page.wait_for_selector("#map[data-loaded=true]", timeout=20_000)
     found["borders"] = page.locator(".leaflet-overlay-pane path").count()
     found["offline_points"] = page.locator("path.pt-new").count()
     found["tiles"] = page.evaluate("[...document.querySelectorAll('img.leaflet-tile-loaded')].length")
