@@ -136,7 +136,8 @@
   overlays[escapeHtml(texts.layer_events)] = events;
   overlays[escapeHtml(texts.layer_trees)] = trees;
   overlays[escapeHtml(texts.layer_regions)] = regions;
-  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  // Open on a wide screen; on a phone a button (it would cover the map), opened by tap or Enter.
+  L.control.layers(null, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
 
   var timer = null;
   map.on("moveend", function () {
@@ -156,7 +157,7 @@
     getJson("/api/regions.geojson").then(function (data) {
       regions.addData(data);
       regions.bringToBack();
-      map.fitBounds(regions.getBounds(), { padding: [8, 8] });
+      map.fitBounds(regions.getBounds(), { padding: [8, 8], animate: false });
     }),
     loadReports(null), loadEvents(), loadTrees()
   ]).then(function () {
