@@ -16,7 +16,7 @@ from handlers.forms import Answers, Question
 from handlers.moderation.coverage import what_happens_next
 from handlers.i18n import KZ_TZ
 from handlers.places import place_name
-from handlers.reports.labels import size_name, waste_names
+from handlers.reports.labels import page_line, report_page, size_name, waste_names
 from handlers.sites.hazards import is_urgent, urgent_sent
 from handlers.start import show_menu
 from handlers.types import Choice
@@ -65,7 +65,7 @@ async def send_report(ctx: Ctx, data: Answers) -> bool:
         from handlers.sites.urgent import hand_over_now  # here: it needs the moderation modules loaded
 
         await hand_over_now(ctx, report)
-        ask_sent(ctx, urgent_sent(ctx.tr, report.code))
+        ask_sent(ctx, urgent_sent(ctx.tr, report.code) + page_line(ctx.tr, report_page(ctx.router.services, report)))
         return True
     ask_sent(
         ctx,
@@ -73,7 +73,8 @@ async def send_report(ctx: Ctx, data: Answers) -> bool:
         + "\n\n"
         + await what_happens_next(ctx, report.region_code)
         + " "
-        + ctx._("I will write to you when its status changes. You can follow it in «My reports»."),
+        + ctx._("I will write to you when its status changes. You can follow it in «My reports».")
+        + page_line(ctx.tr, report_page(ctx.router.services, report)),
     )
     return True
 
