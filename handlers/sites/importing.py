@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from shapely.geometry import shape
 from sqlalchemy import insert
@@ -206,7 +207,7 @@ async def import_sites(
     of its line. A few statements for the whole file, not a few per site."""
     result = Imported()
     known = await known_sources(session, [(source, r.source_id) for r in rows])
-    fresh: list[tuple[SiteRow, object]] = []
+    fresh: list[tuple[SiteRow, Any]] = []  # (row, its place: region and district)
     for row in rows:
         if (source, row.source_id) in known:
             result.known += 1
