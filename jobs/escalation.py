@@ -78,13 +78,16 @@ async def run(job: JobContext) -> str:
                 )
                 notify.to_chat(channel, chat_id, Reply(text=text, kind="moderation"))
                 for report in reports[: settings.ANNOUNCE_PER_RUN]:
-                    notify.to_chat(channel, chat_id, report_card(tr, report, geo, header=tr._("⏰ Overdue")))
+                    header = tr._("⏰ Overdue")
+                    if report.urgent:
+                        header = tr._("⏰ Overdue: an urgent hazard untriaged for {minutes} min", minutes=URGENT_ESCALATION_MINUTES)
+                    notify.to_chat(channel, chat_id, report_card(tr, report, geo, header=header))
         for channel, chat_id, language in await routes.national():
             tr = notify.translator(language)
             lines = [tr._("⏰ Escalated: reports untriaged for longer than {hours} h:", hours=hours)]
             for region, reports in sorted(by_region.items()):
                 name = area_name(geo, tr.language, region, None)
-                codes = ", ".join(r.code for r in reports[:10]) + (" …" if len(reports) > 10 else "")
+                codes = ", ".join(("🚨" if r.urgent else "") + r.code for r in reports[:10]) + (" …" if len(reports) > 10 else "")
                 lines.append(f"• {name}: {len(reports)} ({codes})")
             notify.to_chat(channel, chat_id, Reply(text="\n".join(lines), kind="moderation"))
     job.wake_sender()

@@ -15,7 +15,7 @@ from storage.reports import Report
 from tests.reports.test_report import ASTANA
 from tests.sites.support import moderator, person
 from tests.support import images
-from tests.support.chat import labels, texts
+from tests.support.chat import Chat, labels, texts
 
 WORDS = {  # the fire button, «Send», what the 112 advice and the confirmation say
     "kk": ("Өрт немесе түтін", "Өтінішті жіберу", "дәл қазір 112-ге қоңырау шалыңыз", "бірден өңір модераторларына"),
@@ -54,7 +54,11 @@ async def test_an_urgent_hazard_is_delivered_at_once(app, clock, language: str) 
     clock.advance(minutes=29)
     assert await run_job(app, "escalation") == "nothing overdue"
     clock.advance(minutes=2)
+    admin = Chat(app, "admin")  # the national side is told, the urgent one marked
+    admin.seen = len(admin.history)
     assert await run_job(app, "escalation") == "escalated 1 reports in 1 regions"
+    await app.sender.flush()
+    assert "🚨TZ-000001" in texts(admin.history[admin.seen :])
 
 
 async def test_an_urgent_report_is_never_merged_silently(app, clock) -> None:
