@@ -58,6 +58,8 @@ STATUS_NOTES = {
     ReportStatus.REJECTED: "rejected",
     ReportStatus.DUPLICATE: "duplicate of another report",
     ReportStatus.DISPUTED: "the reporter disputes the cleanup; back in the moderation queue",
+    ReportStatus.TO_VERIFY: "detected from space; waiting for citizens to verify it on the ground",
+    ReportStatus.NOT_FOUND: "detected from space; citizens found nothing there",
 }
 DEFAULT_DAYS = 90  # the spec's default window when no dates are given
 PAGE_SIZE = 200
@@ -73,7 +75,7 @@ OLDEST, NEWEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2200, 1, 1,
 PUBLIC_COLUMNS = (
     Report.id, Report.status, Report.region_code, Report.district_pcode, Report.latitude,
     Report.longitude, Report.waste_types, Report.size, Report.confirmations_count,
-    Report.created_at, Report.updated_at,
+    Report.created_at, Report.updated_at, Report.origin,
 )  # fmt: skip
 
 
@@ -316,6 +318,7 @@ class Open311:
             "description": "; ".join(details),
             "agency_responsible": f"Akimat of {region.name('en')}" if region else report.region_code,
             "service_notice": "",
+            "origin": report.origin,  # "citizen", or "satellite": detected from space (issue 14)
             "requested_datetime": _w3c(report.created_at),
             "updated_datetime": _w3c(report.updated_at),
             "expected_datetime": None,

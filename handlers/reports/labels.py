@@ -21,6 +21,8 @@ STATUS_LABELS = {
     ReportStatus.REJECTED: N_("rejected"),
     ReportStatus.DUPLICATE: N_("duplicate"),
     ReportStatus.DISPUTED: N_("disputed"),
+    ReportStatus.TO_VERIFY: N_("site to verify"),
+    ReportStatus.NOT_FOUND: N_("not found"),
 }
 
 WASTE_LABELS = {
@@ -33,6 +35,9 @@ WASTE_LABELS = {
     WasteType.METAL: N_("Scrap metal"),
     WasteType.ELECTRONICS: N_("E-waste"),
     WasteType.OTHER: N_("Other"),
+    # Urgent hazards (handlers.sites.hazards): the citizen is told to call 112 at once.
+    WasteType.FIRE: N_("🚨 Fire or smoke"),
+    WasteType.SPILL: N_("🚨 Chemical spill"),
 }
 
 SIZE_LABELS = {

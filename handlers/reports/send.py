@@ -17,6 +17,7 @@ from handlers.moderation.coverage import what_happens_next
 from handlers.i18n import KZ_TZ
 from handlers.places import place_name
 from handlers.reports.labels import page_line, report_page, size_name, waste_names
+from handlers.sites.hazards import is_urgent, urgent_sent
 from handlers.start import show_menu
 from handlers.types import Choice
 from handlers.usage import REPORT, count_use, limits, used_today
@@ -60,6 +61,12 @@ async def send_report(ctx: Ctx, data: Answers) -> bool:
         await show_menu(ctx, flood_text(ctx))
         return False
     report = await create_report(ctx, data)
+    if report.urgent:
+        from handlers.sites.urgent import hand_over_now  # here: it needs the moderation modules loaded
+
+        await hand_over_now(ctx, report)
+        ask_sent(ctx, urgent_sent(ctx.tr, report.code) + page_line(ctx.tr, report_page(ctx.router.services, report)))
+        return True
     ask_sent(
         ctx,
         ctx._("✅ Thank you! Your report {code} is registered.", code=report.code)
@@ -85,6 +92,7 @@ async def create_report(ctx: Ctx, data: Answers) -> Report:
         waste_types=list(data["waste"]),
         size=data.get("size"),
         comment=data.get("comment"),
+        urgent=is_urgent(data["waste"]),
         confirmations_count=0,
         created_at=ctx.now,
         updated_at=ctx.now,
