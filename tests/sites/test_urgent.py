@@ -23,8 +23,8 @@ WORDS = {  # the fire button, «Send», what the 112 advice and the confirmation
     "en": ("Fire or smoke", "Send the report", "call 112 now", "sent to the region's moderators at once"),
 }
 CARD = {  # what a moderator speaking the language reads on the card
-    "kk": ("🚨 ШҰҒЫЛ қауіп: өрт, түтін немесе химиялық заттың төгілуі.", "🗑 TZ-000001 · кезекке жіберілді", "🚨 Шұғыл қауіп"),
-    "ru": ("🚨 СРОЧНАЯ опасность: пожар, дым или разлив химикатов.", "🗑 TZ-000001 · передано в работу", "🚨 Срочная опасность"),
+    "kk": ("🚨 ШҰҒЫЛ қауіп: өрт, түтін немесе химиялық заттың төгілуі.", "🗑 TZ-000001 · қарауға жіберілді", "🚨 Шұғыл қауіп"),
+    "ru": ("🚨 СРОЧНАЯ опасность: пожар, дым или разлив химикатов.", "🗑 TZ-000001 · передано на рассмотрение", "🚨 Срочная опасность"),
     "en": ("🚨 URGENT hazard: fire, smoke or a chemical spill. The reporter was told to call 112.", "🗑 TZ-000001 · queued", "🚨 Urgent hazard: call 112 first"),
 }
 
