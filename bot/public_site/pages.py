@@ -56,6 +56,8 @@ STATUS_COLOURS = {
     ReportStatus.CLEANED: "#1b7f3a",
     ReportStatus.DUPLICATE: "#8d6e63",
     ReportStatus.DISPUTED: "#ad1457",
+    ReportStatus.TO_VERIFY: "#00838f",  # counted in the figures; not on the map until verified
+    ReportStatus.NOT_FOUND: "#455a64",
 }
 
 
