@@ -33,7 +33,7 @@ from handlers.i18n import KZ_TZ, N_, Translator
 from handlers.moderation.routing import Routes
 from handlers.moderation.triage import CLEANABLE, CONFIRMABLE, REJECTABLE, STARTABLE, map_link, record_status
 from handlers.places import area_name
-from handlers.reports.labels import size_name, status_update, waste_names
+from handlers.reports.labels import report_page, size_name, status_update, waste_names
 from handlers.services import GEO
 from handlers.types import Reply
 from jobs.base import Job, JobContext
@@ -418,14 +418,14 @@ async def apply_remote(job: JobContext, session: AsyncSession, delivery_id: int,
         return 0
     new_status = mapped[0]
     record_status(session, report, new_status, by_user_id=None, now=now, note=f"open311: {state}: {item.notes}"[:1000])
-    geo = job.services[GEO]
+    geo, page = job.services[GEO], report_page(job.services, report)
     note = item.notes.strip()[:500]
 
     def build(tr: Translator) -> Reply:
         body = tr._(TOLD[new_status])
         if note:
             body += "\n" + tr._(THEIR_NOTE, note=note)
-        return status_update(tr, geo, report, body)
+        return status_update(tr, geo, report, body, page=page)
 
     await job.notifier(session, now).to_user(report.reporter_id, build)
     return 1

@@ -37,3 +37,15 @@ async def test_status_messages_link_to_the_page(app, setup) -> None:  # noqa: F8
     await mod.press(f"mod:rej:{ids['boris']}")
     await mod.press(f"mod:rr:{ids['boris']}:spam")
     assert "отклонено" in boris.history[-1].text.lower() and "taza.example.kz" not in boris.history[-1].text
+
+
+async def test_the_month_later_question_links_to_the_page(app, setup, clock) -> None:  # noqa: F811
+    app.settings.PUBLIC_BASE_URL = BASE
+    ids = setup["ids"]
+    await run_job(app, "handover")
+    await Member(app, GROUP, "mod").press(f"mod:ok:{ids['aigerim']}")
+    clock.advance(days=31)
+    assert await run_job(app, "still_there") == "asked 1 reporters"
+    await app.sender.flush()
+    asked = setup["aigerim"].history[-1]
+    assert asked.kind == "status_update" and f"https://taza.example.kz/r/TZ-{ids['aigerim']:06d}" in asked.text
