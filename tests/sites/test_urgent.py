@@ -6,8 +6,6 @@ both, named on the card."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
@@ -19,7 +17,8 @@ from tests.reports.test_report import ASTANA
 from tests.sites.support import moderator, person
 from tests.support import images
 from tests.support.chat import Chat, labels, texts
-from tests.support.open311_endpoint import KEY, Open311Endpoint
+from tests.handover.conftest import endpoint  # noqa: F401  (the region's Open311 endpoint)
+from tests.support.open311_endpoint import KEY
 
 WORDS = {  # the fire button, «Send», what the 112 advice and the confirmation say
     "kk": ("Өрт немесе түтін", "Өтінішті жіберу", "дәл қазір 112-ге қоңырау шалыңыз", "бірден өңір модераторларына"),
@@ -97,19 +96,11 @@ async def test_an_urgent_report_is_never_merged_silently(app, clock) -> None:
     assert rows == [(1, "queued", True), (2, "new", False), (3, "queued", True)]
 
 
-@pytest.fixture
-async def region_system() -> AsyncIterator[Open311Endpoint]:
-    system = Open311Endpoint()
-    await system.start()
-    yield system
-    await system.close()
-
-
-async def test_an_urgent_report_reaches_the_regions_own_system_within_a_minute(app, clock, region_system) -> None:
+async def test_an_urgent_report_reaches_the_regions_own_system_within_a_minute(app, clock, endpoint) -> None:  # noqa: F811
     """The handover job never sees an urgent report (it is queued in the citizen's step), yet the
     region's Open311 endpoint gets it on the next delivery run, once."""
     async with app.sessions() as s, s.begin():
-        s.add(HandoverTarget(region_code="KZ-71", kind=TargetKind.OPEN311, address=region_system.url, api_key=KEY,
+        s.add(HandoverTarget(region_code="KZ-71", kind=TargetKind.OPEN311, address=endpoint.url, api_key=KEY,
                              service_code="dump", created_by="test", created_at=clock()))  # fmt: skip
     await moderator(app, region="Astana")
     citizen = await person(app, "citizen", "en")
@@ -121,4 +112,4 @@ async def test_an_urgent_report_reaches_the_regions_own_system_within_a_minute(a
     assert await run_job(app, "handover") == "nothing to hand over"
     assert "1 delivered" in await run_job(app, "handover_deliver")
     assert "0 delivered" in await run_job(app, "handover_deliver")
-    assert [post.fields["attribute[taza_code]"] for post in region_system.posts] == [["TZ-000001"]]
+    assert [post.fields["attribute[taza_code]"] for post in endpoint.posts] == [["TZ-000001"]]
