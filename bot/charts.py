@@ -27,6 +27,8 @@ STATUS_COLOURS = {
     "rejected": "#6d4c41",
     "duplicate": "#bdbdbd",
     "disputed": "#e53935",
+    "to_verify": "#00838f",  # a site detected from space, waiting for citizens to look
+    "not_found": "#455a64",
 }
 RECEIVED, CLEANED = "#1e88e5", "#43a047"
 LAGGING, FINE = "#e53935", "#90a4ae"

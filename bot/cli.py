@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.commands.export",
     "bot.commands.admin",
     "bot.commands.jobs",
+    "bot.commands.importer",
 )
 
 

@@ -5,8 +5,8 @@ POST requests and tokens are in bot.open311_post.
 Nothing personal leaves here: no reporter, no comment (free text may hold names or phone numbers);
 rejected reports are not published and an unmoderated report's point is its ~500 m grid cell
 (storage.reports.public_point). A photo would be published only as a public copy of a confirmed
-report's photo; no such copy exists yet, so `media_url` is always empty (an original is never
-served). Statuses map to the spec's `open`/`closed`, with the precise state in `status_notes`.
+report's photo: `media_url` is the public site's address of the blurred copy of a confirmed report's
+first photo (bot/public_site, /r/CODE/before-0.jpg), empty otherwise (an original is never served). Statuses map to the spec's `open`/`closed`, with the precise state in `status_notes`.
 `jurisdiction_id` is a region code (KZ-75). Field names follow http://wiki.open311.org/GeoReport_v2 .
 
 These endpoints are public and unauthenticated, and they share the event loop and the database
@@ -17,7 +17,6 @@ once a minute (concurrent identical requests wait for the same build), and at mo
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -25,8 +24,8 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.answer_cache import AnswerCache
 from bot.open311_format import encode, error, format_of, respond
-from bot.public_media import base_url, public_photo_url
 from handlers.i18n import N_
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
 from storage.public_photos import public_report_photo, public_report_photos
@@ -60,6 +59,8 @@ STATUS_NOTES = {
     ReportStatus.REJECTED: "rejected",
     ReportStatus.DUPLICATE: "duplicate of another report",
     ReportStatus.DISPUTED: "the reporter disputes the cleanup; back in the moderation queue",
+    ReportStatus.TO_VERIFY: "detected from space; waiting for citizens to verify it on the ground",
+    ReportStatus.NOT_FOUND: "detected from space; citizens found nothing there",
 }
 DEFAULT_DAYS = 90  # the spec's default window when no dates are given
 PAGE_SIZE = 200
@@ -75,7 +76,7 @@ OLDEST, NEWEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2200, 1, 1,
 PUBLIC_COLUMNS = (
     Report.id, Report.status, Report.region_code, Report.district_pcode, Report.latitude,
     Report.longitude, Report.waste_types, Report.size, Report.confirmations_count,
-    Report.created_at, Report.updated_at,
+    Report.created_at, Report.updated_at, Report.origin,
 )  # fmt: skip
 
 
@@ -177,8 +178,8 @@ class RequestsQuery:
 class Open311:
     def __init__(self, bot_app) -> None:
         self.bot_app = bot_app
-        self._cache: OrderedDict[object, tuple[float, asyncio.Future[Any]]] = OrderedDict()
-        self._database = asyncio.Semaphore(DB_CONCURRENCY)
+        self._answers = AnswerCache(self._now, seconds=CACHE_SECONDS, entries=CACHE_ENTRIES, concurrency=DB_CONCURRENCY)
+        self._cached = self._answers.get
 
     @property
     def geo(self):
@@ -186,29 +187,6 @@ class Open311:
 
     def _now(self) -> float:
         return self.bot_app.engine.clock().timestamp()
-
-    async def _cached(self, key: object, build) -> Any:
-        """The answer for `key`, built at most once a minute; requests that come while it is
-        being built wait for that build instead of starting their own."""
-        now = self._now()
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] > now and not (hit[1].done() and hit[1].exception()):
-            return await asyncio.shield(hit[1])
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._cache[key] = (now + CACHE_SECONDS, future)
-        self._cache.move_to_end(key)
-        while len(self._cache) > CACHE_ENTRIES:
-            self._cache.popitem(last=False)
-        try:
-            async with self._database:
-                body = await build()
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: waiters get it, nobody logs it as lost
-            self._cache.pop(key, None)
-            raise
-        future.set_result(body)
-        return body
 
     async def discovery(self, request: web.Request) -> web.Response:
         fmt = format_of(request)
@@ -260,7 +238,7 @@ class Open311:
             query = RequestsQuery.parse(request.query, fmt, set(self.geo.regions) if self.geo else set())
         except BadRequest as exc:
             return error(fmt, 400, str(exc))
-        base = base_url(request, self.bot_app.settings.PUBLIC_BASE_URL)
+        base = _base_url(request, self.bot_app.settings.PUBLIC_BASE_URL)
         body = await self._cached((query, base), lambda: self._list(query, base))
         return respond(fmt, body, cache_seconds=CACHE_SECONDS)
 
@@ -281,7 +259,7 @@ class Open311:
         async with self.bot_app.sessions() as session:
             reports = (await session.execute(select_reports)).all()
             photos = await public_report_photos(session, [r.id for r in reports])
-        media = {report_id: public_photo_url(base, path) for report_id, path in photos.items()}
+        media = {report_id: _photo_url(base, report_id) for report_id in photos}
         # Encoding a thousand rows takes a while: in a thread, the event loop (and with it the
         # WhatsApp webhook) goes on meanwhile.
         return await asyncio.to_thread(self._encode, query.fmt, reports, media)
@@ -310,7 +288,7 @@ class Open311:
         report_id = parse_report_code(request.match_info["id"])
         if report_id is None:
             return error(fmt, 404, "no service request with this id")
-        base = base_url(request, self.bot_app.settings.PUBLIC_BASE_URL)
+        base = _base_url(request, self.bot_app.settings.PUBLIC_BASE_URL)
         found = await self._cached(("one", report_id, base), lambda: self._one(report_id, base))
         if found is None:
             return error(fmt, 404, "no service request with this id")
@@ -322,11 +300,11 @@ class Open311:
             if report is None or report.status not in PUBLISHED_STATUSES:
                 return None
             photo = await public_report_photo(session, report)
-        return self.as_request(report, public_photo_url(base, photo) if photo else None)
+        return self.as_request(report, _photo_url(base, report.id) if photo else None)
 
     def as_request(self, report, media_url: str | None = None) -> dict[str, Any]:
         """A report (or a row of PUBLIC_COLUMNS) as a GeoReport v2 service request; `media_url`
-        the address of its photo's public copy (bot/public_media.py), never of an original."""
+        the address of its photo's public copy (`_photo_url`), never of an original."""
         region = self.geo.regions.get(report.region_code) if self.geo else None
         district = (
             self.geo.districts.get(report.district_pcode) if self.geo and report.district_pcode else None
@@ -347,6 +325,7 @@ class Open311:
             "description": "; ".join(details),
             "agency_responsible": f"Akimat of {region.name('en')}" if region else report.region_code,
             "service_notice": "",
+            "origin": report.origin,  # "citizen", or "satellite": detected from space (issue 14)
             "requested_datetime": _w3c(report.created_at),
             "updated_datetime": _w3c(report.updated_at),
             "expected_datetime": None,
@@ -357,6 +336,16 @@ class Open311:
             "long": point[1] if point else None,
             "media_url": media_url,
         }
+
+
+def _base_url(request: web.Request, configured: str | None) -> str:
+    return (configured or f"{request.scheme}://{request.host}").rstrip("/")
+
+
+def _photo_url(base: str, report_id: int) -> str:
+    """The public site's address of a confirmed report's first photo, its blurred public copy
+    (bot/public_site serves only those): for reports `public_report_photos` gave a copy for."""
+    return f"{base}/r/{report_code(report_id)}/before-0.jpg"
 
 
 def service_definition(tr) -> dict[str, Any]:

@@ -23,6 +23,7 @@ FLOW_MODULES = (
     "handlers.quiz",
     "handlers.points",
     "handlers.stats",
+    "handlers.sites",
     "handlers.coming_soon",
 )
 

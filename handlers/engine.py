@@ -32,6 +32,7 @@ from storage.models import (
     User,
 )
 from storage.outbox import queue_message, sent_payload
+from storage.sites import remember_location
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,10 @@ class Engine:
             media=media,
         )
         await self._dispatch(ctx)
+        if incoming.location is not None and not incoming.is_group and user.consent_at is not None:
+            # People near a site detected from space are asked to verify it (jobs/sites.py).
+            loc = incoming.location
+            await remember_location(session, user.id, loc.latitude, loc.longitude, now)
         if ctx.drop_state:
             await _drop_state(session, state_row)
         else:

@@ -1,4 +1,5 @@
-"""Escalation: a report left untriaged (queued or disputed) for ESCALATION_HOURS is announced
+"""Escalation: a report left untriaged (queued or disputed) for ESCALATION_HOURS (an urgent
+hazard: URGENT_ESCALATION_MINUTES, handlers.sites.hazards) is announced
 again in its region's chat(s), which also see how many of their reports are overdue, and is
 escalated to the admins. `escalated_at` is set in the same transaction: once per queueing."""
 
@@ -8,12 +9,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from handlers.moderation.routing import Routes
 from handlers.moderation.triage import UNTRIAGED, report_card
 from handlers.places import area_name
 from handlers.services import GEO
+from handlers.sites.hazards import URGENT_ESCALATION_MINUTES
 from handlers.types import Reply
 from jobs.base import Job, JobContext
 from storage.moderation import ReportTriage
@@ -23,9 +25,10 @@ async def run(job: JobContext) -> str:
     now = job.clock()
     settings = job.settings
     cutoff = now - timedelta(hours=settings.ESCALATION_HOURS)
+    urgent_cutoff = now - timedelta(minutes=URGENT_ESCALATION_MINUTES)  # fire, smoke, spills
     overdue_filter = (
         Report.status.in_(UNTRIAGED),
-        ReportTriage.queued_at <= cutoff,
+        or_(ReportTriage.queued_at <= cutoff, and_(Report.urgent.is_(True), ReportTriage.queued_at <= urgent_cutoff)),
     )
     async with job.sessions() as session, session.begin():
         due = (
@@ -75,13 +78,16 @@ async def run(job: JobContext) -> str:
                 )
                 notify.to_chat(channel, chat_id, Reply(text=text, kind="moderation"))
                 for report in reports[: settings.ANNOUNCE_PER_RUN]:
-                    notify.to_chat(channel, chat_id, report_card(tr, report, geo, header=tr._("⏰ Overdue")))
+                    header = tr._("⏰ Overdue")
+                    if report.urgent:
+                        header = tr._("⏰ Overdue: an urgent hazard untriaged for {minutes} min", minutes=URGENT_ESCALATION_MINUTES)
+                    notify.to_chat(channel, chat_id, report_card(tr, report, geo, header=header))
         for channel, chat_id, language in await routes.national():
             tr = notify.translator(language)
             lines = [tr._("⏰ Escalated: reports untriaged for longer than {hours} h:", hours=hours)]
             for region, reports in sorted(by_region.items()):
                 name = area_name(geo, tr.language, region, None)
-                codes = ", ".join(r.code for r in reports[:10]) + (" …" if len(reports) > 10 else "")
+                codes = ", ".join(("🚨" if r.urgent else "") + r.code for r in reports[:10]) + (" …" if len(reports) > 10 else "")
                 lines.append(f"• {name}: {len(reports)} ({codes})")
             notify.to_chat(channel, chat_id, Reply(text="\n".join(lines), kind="moderation"))
     job.wake_sender()
@@ -92,7 +98,8 @@ JOBS = [
     Job(
         "escalation",
         "re-announce reports untriaged for too long and escalate them to admins",
-        lambda settings: IntervalTrigger(minutes=30),
+        # Every 10 minutes: an urgent report is overdue after URGENT_ESCALATION_MINUTES.
+        lambda settings: IntervalTrigger(minutes=10),
         run,
     )
 ]

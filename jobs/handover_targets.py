@@ -26,14 +26,14 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import insert, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import KZ_TZ, N_, Translator
 from handlers.moderation.routing import Routes
 from handlers.moderation.triage import CLEANABLE, CONFIRMABLE, REJECTABLE, STARTABLE, map_link, record_status
 from handlers.places import area_name
-from handlers.reports.labels import size_name, status_update, waste_names
+from handlers.reports.labels import report_page, size_name, status_update, waste_names
 from handlers.services import GEO
 from handlers.types import Reply
 from jobs.base import Job, JobContext
@@ -49,6 +49,8 @@ EMAIL_CHANNEL = "email"
 EMAIL_KIND = "handover_email"
 MAX_BACKOFF_SECONDS = 3600
 PER_RUN = 200
+# An urgent report is planned while it is still open: a moderator may confirm it within the minute.
+HANDED_OVER = (ReportStatus.QUEUED, ReportStatus.CONFIRMED, ReportStatus.IN_PROGRESS)
 DAILY_LETTER_HOUR = 9  # Kazakhstan time: the daily letter goes with the first run after it
 
 
@@ -216,9 +218,29 @@ def post_fields(target: HandoverTarget, report: Report, geo) -> list[tuple[str, 
     return fields
 
 
+async def plan_urgent(job: JobContext, now: datetime) -> int:
+    """Urgent reports skip the handover job (handlers.sites.urgent queues them in the citizen's
+    step, which cannot reach the jobs): their deliveries to the region's own systems are planned
+    here, within a minute. Only reports of the last day are looked at, so a region with no
+    connected system costs one small query."""
+    async with job.sessions() as session, session.begin():
+        rows = (await session.execute(
+            select(Report.id, Report.region_code, Report.district_pcode)
+            .where(
+                Report.urgent.is_(True),
+                Report.status.in_(HANDED_OVER),
+                Report.created_at >= now - timedelta(days=1),
+                ~exists().where(HandoverDelivery.report_id == Report.id),
+            )
+            .order_by(Report.id).limit(PER_RUN)
+        )).all()  # fmt: skip
+        return await plan(job, session, [tuple(row) for row in rows], now) if rows else 0
+
+
 async def deliver(job: JobContext) -> str:
     now = job.clock()
     client: Open311Client = job.services[OPEN311_CLIENT]
+    await plan_urgent(job, now)
     async with job.sessions() as session:
         due = (await session.execute(
             select(HandoverDelivery.id)
@@ -396,14 +418,14 @@ async def apply_remote(job: JobContext, session: AsyncSession, delivery_id: int,
         return 0
     new_status = mapped[0]
     record_status(session, report, new_status, by_user_id=None, now=now, note=f"open311: {state}: {item.notes}"[:1000])
-    geo = job.services[GEO]
+    geo, page = job.services[GEO], report_page(job.services, report)
     note = item.notes.strip()[:500]
 
     def build(tr: Translator) -> Reply:
         body = tr._(TOLD[new_status])
         if note:
             body += "\n" + tr._(THEIR_NOTE, note=note)
-        return status_update(tr, geo, report, body)
+        return status_update(tr, geo, report, body, page=page)
 
     await job.notifier(session, now).to_user(report.reporter_id, build)
     return 1

@@ -11,7 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from handlers.i18n import KZ_TZ, Translator
-from handlers.reports.labels import status_update
+from handlers.reports.labels import report_page, status_update
 from handlers.services import GEO, GeoService
 from handlers.types import Choice, Reply
 from handlers.moderation.triage import StillTherePress
@@ -43,13 +43,13 @@ async def run(job: JobContext) -> str:
         geo: GeoService = job.services[GEO]
         for report, triage in rows:
             triage.still_there_asked_at = now
-            if await notify.to_user(report.reporter_id, partial(question, report=report, geo=geo)):
+            if await notify.to_user(report.reporter_id, partial(question, report=report, geo=geo, page=report_page(job.services, report))):
                 asked += 1
     job.wake_sender()
     return f"asked {asked} reporters"
 
 
-def question(tr: Translator, report: Report, geo: GeoService) -> Reply:
+def question(tr: Translator, report: Report, geo: GeoService, page: str | None = None) -> Reply:
     return status_update(
         tr,
         geo,
@@ -63,6 +63,7 @@ def question(tr: Translator, report: Report, geo: GeoService) -> Reply:
             Choice(StillTherePress(report.id, "photo").id, tr._("📸 Still there: send a new photo")),
             Choice(StillTherePress(report.id, "cleaned").id, tr._("✅ It has been cleaned")),
         ),
+        page=page,
     )
 
 

@@ -31,6 +31,7 @@ class Deed(StrEnum):
     BAGS_ACCEPTED = "bags_accepted"  # ref: bag claim id
     TREES_ALIVE = "trees_alive"  # ref: "planting id:months"
     QUIZ_CORRECT = "quiz_correct"  # ref: "round id:question index"
+    SITE_VERIFIED = "site_verified"  # ref: report id; a site detected from space, verified on the ground
 
 
 # The rules: points per deed. The programme rewards results on the ground over clicks, so a deed
@@ -56,6 +57,9 @@ RULES: dict[Deed, int] = {
     # A correct quiz answer: learning counts, but a quiz can be replayed endlessly, so it is the
     # smallest reward and capped per Kazakhstan day (QUIZ_CORRECT_PER_DAY).
     Deed.QUIZ_CORRECT: 1,
+    # Going to a site detected from space and looking (a photo and one's location within 200 m),
+    # counted once two looks agree: as much as a confirmed report, which it makes (or closes).
+    Deed.SITE_VERIFIED: 10,
 }
 BAGS_PER_CLAIM_CAP = 10
 TREES_PER_CHECKIN_CAP = 20

@@ -127,15 +127,6 @@ async def public_report_photos(session: AsyncSession, report_ids: list[int]) -> 
     return {report_id: path for report_id, path in first.items() if path is not None}
 
 
-async def published_copy(session: AsyncSession, public_path: str) -> bool:
-    """Whether this public copy may be served: it is the public copy of the first photo of a
-    report a moderator confirmed (what `public_report_photo` gives out), nothing else."""
-    report_ids = await session.scalars(
-        select(ReportPhoto.report_id).join(PublicPhoto, PublicPhoto.original_path == ReportPhoto.path).where(PublicPhoto.public_path == public_path)
-    )
-    return public_path in (await public_report_photos(session, list(report_ids))).values()
-
-
 async def record_public_copy(
     session: AsyncSession, original_path: str, public_path: str, found: list, *, extra: list | None = None, whole: bool = False, now: datetime
 ) -> PublicPhoto:

@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, JSONType, UTCDateTime, utcnow
 from storage.models import BigId
+from storage.sites import DetectedSite
 
 CODE_PREFIX = "TZ-"
 
@@ -35,6 +37,8 @@ class ReportStatus(StrEnum):
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
     DISPUTED = "disputed"  # the reporter contests "cleaned" or "rejected"
+    TO_VERIFY = "to_verify"  # a site detected from space, waiting for citizens to look (storage.sites)
+    NOT_FOUND = "not_found"  # a site to verify that two citizens found nothing at
 
 
 # A dump that is still there as far as we know: new reports of the same place are duplicates.
@@ -57,6 +61,8 @@ class WasteType(StrEnum):
     METAL = "metal"
     ELECTRONICS = "electronics"
     OTHER = "other"
+    FIRE = "fire"  # fire or smoke: an urgent hazard (handlers.sites.urgent)
+    SPILL = "spill"  # a chemical spill: an urgent hazard
 
 
 class DumpSize(StrEnum):
@@ -70,11 +76,23 @@ class LocationSource(StrEnum):
     PHOTO = "photo"  # the EXIF GPS of a photo sent as a file
     ADDRESS = "address"  # a typed address, geocoded (the text is kept as the landmark)
     REGION = "region"  # only the region, picked from the list: no point
+    SATELLITE = "satellite"  # a site detected from space: the point of the detection
 
 
 # Open data (Open311, exports): rejected reports are not published; a report no moderator has
 # looked at yet shows the centre of its ~500 m grid cell instead of its exact point.
-PUBLISHED_STATUSES: tuple[ReportStatus, ...] = tuple(s for s in ReportStatus if s != ReportStatus.REJECTED)
+# A site detected from space is published once citizens found it there (not while it waits, nor
+# when they found nothing): a detection alone may be a false alarm.
+PUBLISHED_STATUSES: tuple[ReportStatus, ...] = tuple(
+    s for s in ReportStatus if s not in (ReportStatus.REJECTED, ReportStatus.TO_VERIFY, ReportStatus.NOT_FOUND)
+)
+
+
+class Origin(StrEnum):
+    """Who found the dump: a citizen, or monitoring from space (exports and Open311 say which)."""
+
+    CITIZEN = "citizen"
+    SATELLITE = "satellite"
 UNMODERATED_STATUSES: tuple[ReportStatus, ...] = (ReportStatus.NEW, ReportStatus.QUEUED)
 PUBLIC_GRID_DEGREES = 0.0045  # about 500 m of latitude
 
@@ -129,6 +147,8 @@ class Report(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     confirmations_count: Mapped[int] = mapped_column(Integer, default=0)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(16), default=Origin.CITIZEN)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # fire, smoke or a spill: no waiting
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -138,6 +158,8 @@ class Report(Base):
         order_by="ReportPhoto.position",
         lazy="selectin",
     )
+    # The detection, for a site found from space (storage.sites.DetectedSite); None otherwise.
+    site: Mapped[DetectedSite | None] = relationship(lazy="selectin", uselist=False, viewonly=True)
     history: Mapped[list[ReportStatusChange]] = relationship(
         back_populates="report",
         cascade="all, delete-orphan",

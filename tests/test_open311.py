@@ -16,6 +16,7 @@ REQUEST_FIELDS = {
     "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
     "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
     "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url",
+    "origin",  # "citizen" or "satellite" (issue 14)
 }
 
 

@@ -17,7 +17,7 @@ async def test_every_job_is_scheduled(app) -> None:
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {
         "handover", "handover_deliver", "handover_pull", "escalation", "still_there", "digest", "retention", "trees", "event_reminders", "daily_question",
-        "public_photos",
+        "public_photos", "site_invitations",
     }
     handover = jobs["handover"].trigger
     assert isinstance(handover, IntervalTrigger)
@@ -35,7 +35,7 @@ def test_jobs_run_help_lists_every_job(capsys: pytest.CaptureFixture[str]) -> No
     shown = capsys.readouterr().out
     assert [job.name for job in JOBS] == [
         "handover", "handover_deliver", "handover_pull", "escalation", "still_there", "digest", "retention", "trees", "event_reminders", "daily_question",
-        "public_photos",
+        "public_photos", "site_invitations",
     ]
     for job in JOBS:
         assert f"{job.name}: {job.help}" in shown

@@ -33,7 +33,7 @@ HELP = "export reports or tree plantings as CSV or GeoJSON (no personal data)"
 REPORT_FIELDS = (
     "code", "created_at", "updated_at", "status", "region_code", "region_name",
     "district_pcode", "district_name", "latitude", "longitude", "location_source",
-    "waste_types", "size", "confirmations", "photos",
+    "waste_types", "size", "confirmations", "photos", "origin", "urgent",
 )  # fmt: skip
 TREE_FIELDS = (
     "id", "planted_on", "logged_at", "species", "species_latin", "count", "region_code",
@@ -138,6 +138,8 @@ def row(report: Report, geo: Geography) -> dict[str, Any]:
         "size": report.size,
         "confirmations": report.confirmations_count,
         "photos": len(report.photos),
+        "origin": report.origin,  # "citizen" or "satellite" (detected from space)
+        "urgent": report.urgent,
     }
 
 

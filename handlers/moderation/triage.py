@@ -16,6 +16,7 @@ from handlers.moderation.blur_card import blur_choices, blur_line
 from handlers.places import area_name
 from handlers.reports.labels import size_name, status_name, waste_names
 from handlers.services import PHOTOS, PhotoRejected
+from handlers.sites.card import card_lines
 from handlers.types import Choice, Reply
 from storage.moderation import ReportFollowUpPhoto, ReportTriage
 from storage.reports import OPEN_STATUSES, Report, ReportStatus, ReportStatusChange
@@ -130,6 +131,7 @@ def report_card(tr: Translator, report: Report, geo, *, header: str | None = Non
     if report.comment:
         lines.append(tr._("Comment: {comment}", comment=report.comment))
     lines.append(tr._("Reported: {date}", date=tr.datetime(report.created_at)))
+    lines += card_lines(tr, report)  # urgent; the source and detection date of a site from space
     first = report.photos[0] if report.photos else None
     public = first.public if first else None  # the blurred copy; the original until it is made
     choices = triage_choices(tr, report)

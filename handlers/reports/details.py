@@ -13,6 +13,7 @@ from handlers.i18n import N_
 from handlers.places import place_name
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
 from handlers.reports.photos import MAX_COMMENT
+from handlers.sites.hazards import URGENT_WASTE, call_112, is_urgent
 from handlers.types import Choice
 from storage.reports import DumpSize, WasteType
 
@@ -36,16 +37,20 @@ async def _ask_details(ctx: Ctx, data: Answers) -> Question:
     lines.append(ctx._("What kind of waste is it? One tap and you will see the report before sending it."))
     lines.append(ctx._("If you know the size, mark it below the kinds of waste."))
     picked_size = data.get("size")
-    choices = [Choice(WastePick(w).id, ctx._(label)) for w, label in WASTE_LABELS.items()]
+    choices = [Choice(WastePick(w).id, ctx._(label)) for w, label in WASTE_LABELS.items() if w not in URGENT_WASTE]
     choices += [
         Choice(SizePick(s).id, ("✅ " if s == picked_size else "📏 ") + ctx._(label)) for s, label in SIZE_LABELS.items()
     ]
+    # Urgent hazards last, so the kinds and sizes keep the numbers WhatsApp users type.
+    choices += [Choice(WastePick(w).id, ctx._(WASTE_LABELS[w])) for w in URGENT_WASTE]
     return Question("\n".join(lines), choices)
 
 
 async def _parse_details(ctx: Ctx, data: Answers) -> Answers | str:
     waste = WastePick.parse(ctx.choice)
     if waste is not None:
+        if is_urgent([waste.waste]):
+            ctx.reply(call_112(ctx.tr))  # at once, before the summary and sending
         return {"waste": [str(waste.waste)], "size": data.get("size")}
     size = SizePick.parse(ctx.choice)
     if size is not None:

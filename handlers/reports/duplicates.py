@@ -37,7 +37,8 @@ class DuplicateAnswer:
     """The citizen's answer about the report shown: the same dump, or another one."""
 
     report_id: int
-    answer: Literal["same", "other"]
+    # "urgent": it is on fire or leaking: a new report (urgent reports are never merged silently)
+    answer: Literal["same", "other", "urgent"]
 
 
 CHECKED = {"duplicate_checked": True}
@@ -79,6 +80,7 @@ async def _check_duplicates(ctx: Ctx, data: Answers) -> Question | Answers:
         [
             Choice(DuplicateAnswer(report.id, "same").id, same_label),
             Choice(DuplicateAnswer(report.id, "other").id, ctx._("➕ No, another dump")),
+            Choice(DuplicateAnswer(report.id, "urgent").id, ctx._("🚨 It is burning or leaking: a new urgent report")),
         ],
     )
 
@@ -97,6 +99,7 @@ async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None,
                     Report.latitude.between(lat - dlat, lat + dlat),
                     Report.longitude.between(lon - dlon, lon + dlon),
                     Report.status.in_(OPEN_STATUSES),
+                    Report.urgent.is_(False),  # never merged into silently: moderators see both
                 )
             )
         ).all()
@@ -111,7 +114,7 @@ async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None,
         await ctx.session.execute(
             select(ReportPhoto.report_id, ReportPhoto.phash)
             .join(Report, Report.id == ReportPhoto.report_id)
-            .where(Report.region_code == data["region"], Report.status.in_(OPEN_STATUSES))
+            .where(Report.region_code == data["region"], Report.status.in_(OPEN_STATUSES), Report.urgent.is_(False))
             .order_by(ReportPhoto.id.desc())
             .limit(PHOTO_SCAN_LIMIT)
         )
@@ -137,7 +140,7 @@ async def _parse_duplicate(ctx: Ctx, data: Answers) -> Answers | str | Ended:
     press = DuplicateAnswer.parse(ctx.choice)
     if press is None:
         return ctx._("Please answer with one of the buttons below.")
-    if press.answer == "other":
+    if press.answer in ("other", "urgent"):
         return CHECKED
     report = await ctx.session.get(Report, press.report_id, with_for_update=True)
     if report is None or not report.is_open:

@@ -16,7 +16,8 @@ from handlers.forms import Answers, Question
 from handlers.moderation.coverage import what_happens_next
 from handlers.i18n import KZ_TZ
 from handlers.places import place_name
-from handlers.reports.labels import size_name, waste_names
+from handlers.reports.labels import page_line, report_page, size_name, waste_names
+from handlers.sites.hazards import is_urgent, urgent_sent
 from handlers.start import show_menu
 from handlers.types import Choice
 from handlers.usage import REPORT, count_use, limits, used_today
@@ -60,13 +61,20 @@ async def send_report(ctx: Ctx, data: Answers) -> bool:
         await show_menu(ctx, flood_text(ctx))
         return False
     report = await create_report(ctx, data)
+    if report.urgent:
+        from handlers.sites.urgent import hand_over_now  # here: it needs the moderation modules loaded
+
+        await hand_over_now(ctx, report)
+        ask_sent(ctx, urgent_sent(ctx.tr, report.code) + page_line(ctx.tr, report_page(ctx.router.services, report)))
+        return True
     ask_sent(
         ctx,
         ctx._("✅ Thank you! Your report {code} is registered.", code=report.code)
         + "\n\n"
         + await what_happens_next(ctx, report.region_code)
         + " "
-        + ctx._("I will write to you when its status changes. You can follow it in «My reports»."),
+        + ctx._("I will write to you when its status changes. You can follow it in «My reports».")
+        + page_line(ctx.tr, report_page(ctx.router.services, report)),
     )
     return True
 
@@ -84,6 +92,7 @@ async def create_report(ctx: Ctx, data: Answers) -> Report:
         waste_types=list(data["waste"]),
         size=data.get("size"),
         comment=data.get("comment"),
+        urgent=is_urgent(data["waste"]),
         confirmations_count=0,
         created_at=ctx.now,
         updated_at=ctx.now,

@@ -1,9 +1,9 @@
 """No public output can reach an original photo. Every GET route of the web server (the test fails
 if one is added unchecked) is followed for a report before and after a moderator confirms it, and
-everything it gives out is searched for the private folders (photos/, thumbs/): Open311 (lists, one
-request, both formats), whose media_url appears only once the report is confirmed and serves the
-blurred copy byte for byte (bot/public_media.py); names of originals, thumbnails, traversals and
-guesses get 404. Then the open-data exports (CSV and GeoJSON, reports and trees), the regions' daily
+everything it gives out is searched for the private folders (photos/, thumbs/): the public site
+(pages, GeoJSON, static files) and Open311 (lists, one request, both formats), whose media_url
+appears only once the report is confirmed and serves the blurred copy byte for byte; other photo
+addresses and traversals get 404. Then the open-data exports (CSV and GeoJSON, reports and trees), the regions' daily
 digests, and `public_report_photo`, the one function through which anything public gets a report's
 photo (Open311's media_url, the web map)."""
 
@@ -36,15 +36,12 @@ def private_in(text: str) -> list[str]:
 
 # Every GET route the web server has, each followed below: a new one must be added here (and checked).
 GET_ROUTES = {
+    "/", "/{lang}", "/r/{code}", "/r/{code}/{kind}-{n}.jpg", "/e/{id}", "/static/{name}",
+    "/api/reports.geojson", "/api/events.geojson", "/api/trees.geojson", "/api/regions.geojson",
     "/healthz",
-    "/media/public/{name}",
-    "/open311/v2/discovery.{fmt}",
-    "/open311/v2/services.{fmt}",
-    "/open311/v2/services/{code}.{fmt}",
-    "/open311/v2/requests.{fmt}",
-    "/open311/v2/requests/{id}.{fmt}",
-    "/open311/v2/tokens/{token}.{fmt}",
-}
+    "/open311/v2/discovery.{fmt}", "/open311/v2/services.{fmt}", "/open311/v2/services/{code}.{fmt}",
+    "/open311/v2/requests.{fmt}", "/open311/v2/requests/{id}.{fmt}", "/open311/v2/tokens/{token}.{fmt}",
+}  # fmt: skip
 
 
 def media_urls(body: str, fmt: str) -> list[str | None]:
@@ -68,7 +65,12 @@ async def fetch_all(client, report_id: int) -> dict[str, str]:
         ):
             response = await client.get(path)
             bodies[path] = await response.text()
-    bodies["/healthz"] = await (await client.get("/healthz")).text()
+    code = f"TZ-{report_id:06d}"
+    for path in (
+        "/healthz", "/", "/kk", "/ru", "/en", f"/r/{code}", "/e/1", "/static/site.css", "/static/map.js",
+        "/api/reports.geojson", "/api/events.geojson", "/api/trees.geojson", "/api/regions.geojson",
+    ):  # fmt: skip
+        bodies[path] = await (await client.get(path)).text()
     return bodies
 
 
@@ -84,7 +86,6 @@ async def test_every_public_route_gives_the_public_copy_or_nothing(app, clock) -
     original = (app.settings.MEDIA_DIR / copy.original_path).read_bytes()
     public = (app.settings.MEDIA_DIR / copy.public_path).read_bytes()
     assert public != original
-    name = copy.public_path.rsplit("/", 1)[-1]
 
     client = TestClient(TestServer(create_web_app(app)))
     await client.start_server()
@@ -99,7 +100,9 @@ async def test_every_public_route_gives_the_public_copy_or_nothing(app, clock) -
             assert not private_in(body), (path, body)
             if "/requests" in path:
                 assert set(media_urls(body, "xml" if ".xml" in path else "json")) <= {None}, (path, body)
-        assert (await client.get(f"/media/public/{name}")).status == 404
+        for n in range(3):
+            for kind in ("before", "after"):
+                assert (await client.get(f"/r/TZ-{report_id:06d}/{kind}-{n}.jpg")).status == 404
 
         await run_job(app, "handover")
         await Member(app, GROUP, "mod").press(f"mod:ok:{report_id}")
@@ -120,19 +123,18 @@ async def test_every_public_route_gives_the_public_copy_or_nothing(app, clock) -
                 urls.update(found)
         assert len(urls) == 1
         [url] = urls
-        assert url.endswith(f"/media/public/{name}")
+        assert url.endswith(f"/r/TZ-{report_id:06d}/before-0.jpg")
         response = await client.get("/" + url.split("://", 1)[1].split("/", 1)[1])
         assert response.status == 200 and response.content_type == "image/jpeg"
         assert await response.read() == public  # the blurred copy, byte for byte, not the original
 
-        # No name reaches anything else: an original's or a thumbnail's path, a traversal, a guess.
-        thumb = copy.original_path.replace("photos/", "thumbs/")
+        # No other photo address answers: the next photo, "after" photos, other reports, traversals.
         for path in (
-            f"/media/public/{copy.original_path}",
-            f"/media/public/{thumb}",
-            f"/media/public/..%2F{copy.original_path.replace('/', '%2F')}",
-            f"/media/public/{name[:-4]}",
-            f"/media/public/{'0' * 64}.jpg",
+            f"/r/TZ-{report_id:06d}/before-1.jpg",
+            f"/r/TZ-{report_id:06d}/after-0.jpg",
+            f"/r/TZ-{report_id + 1:06d}/before-0.jpg",
+            f"/static/..%2F..%2F{copy.original_path.replace('/', '%2F')}",
+            f"/static/../../{copy.original_path}",
         ):
             assert (await client.get(path)).status == 404, path
     finally:
