@@ -5,8 +5,8 @@ POST requests and tokens are in bot.open311_post.
 Nothing personal leaves here: no reporter, no comment (free text may hold names or phone numbers);
 rejected reports are not published and an unmoderated report's point is its ~500 m grid cell
 (storage.reports.public_point). A photo would be published only as a public copy of a confirmed
-report's photo; no such copy exists yet, so `media_url` is always empty (an original is never
-served). Statuses map to the spec's `open`/`closed`, with the precise state in `status_notes`.
+report's photo: `media_url` is the public site's address of the blurred copy of a confirmed report's
+first photo (bot/public_site, /r/CODE/before-0.jpg), empty otherwise (an original is never served). Statuses map to the spec's `open`/`closed`, with the precise state in `status_notes`.
 `jurisdiction_id` is a region code (KZ-75). Field names follow http://wiki.open311.org/GeoReport_v2 .
 
 These endpoints are public and unauthenticated, and they share the event loop and the database
@@ -28,6 +28,7 @@ from bot.answer_cache import AnswerCache
 from bot.open311_format import encode, error, format_of, respond
 from handlers.i18n import N_
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
+from storage.public_photos import public_report_photo, public_report_photos
 from storage.reports import (
     OPEN_STATUSES,
     PUBLISHED_STATUSES,
@@ -237,10 +238,11 @@ class Open311:
             query = RequestsQuery.parse(request.query, fmt, set(self.geo.regions) if self.geo else set())
         except BadRequest as exc:
             return error(fmt, 400, str(exc))
-        body = await self._cached(query, lambda: self._list(query))
+        base = _base_url(request, self.bot_app.settings.PUBLIC_BASE_URL)
+        body = await self._cached((query, base), lambda: self._list(query, base))
         return respond(fmt, body, cache_seconds=CACHE_SECONDS)
 
-    async def _list(self, query: RequestsQuery) -> bytes:
+    async def _list(self, query: RequestsQuery, base: str) -> bytes:
         if query.other_service:
             return encode(query.fmt, "service_requests", [])
         select_reports = (
@@ -256,9 +258,11 @@ class Open311:
             ).limit(query.page_size)
         async with self.bot_app.sessions() as session:
             reports = (await session.execute(select_reports)).all()
+            photos = await public_report_photos(session, [r.id for r in reports])
+        media = {report_id: _photo_url(base, report_id) for report_id in photos}
         # Encoding a thousand rows takes a while: in a thread, the event loop (and with it the
         # WhatsApp webhook) goes on meanwhile.
-        return await asyncio.to_thread(self._encode, query.fmt, reports)
+        return await asyncio.to_thread(self._encode, query.fmt, reports, media)
 
     def _filtered(self, select_reports, query: RequestsQuery):
         start, end = query.start, query.end
@@ -276,28 +280,31 @@ class Open311:
             select_reports = select_reports.where(Report.region_code == query.region)
         return select_reports
 
-    def _encode(self, fmt: str, reports) -> bytes:
-        return encode(fmt, "service_requests", [self.as_request(r) for r in reports])
+    def _encode(self, fmt: str, reports, media: dict[int, str]) -> bytes:
+        return encode(fmt, "service_requests", [self.as_request(r, media.get(r.id)) for r in reports])
 
     async def request(self, request: web.Request) -> web.Response:
         fmt = format_of(request)
         report_id = parse_report_code(request.match_info["id"])
         if report_id is None:
             return error(fmt, 404, "no service request with this id")
-        found = await self._cached(("one", report_id), lambda: self._one(report_id))
+        base = _base_url(request, self.bot_app.settings.PUBLIC_BASE_URL)
+        found = await self._cached(("one", report_id, base), lambda: self._one(report_id, base))
         if found is None:
             return error(fmt, 404, "no service request with this id")
         return respond(fmt, encode(fmt, "service_requests", [found]), cache_seconds=CACHE_SECONDS)
 
-    async def _one(self, report_id: int) -> dict[str, Any] | None:
+    async def _one(self, report_id: int, base: str) -> dict[str, Any] | None:
         async with self.bot_app.sessions() as session:
             report = await session.get(Report, report_id)
-        if report is None or report.status not in PUBLISHED_STATUSES:
-            return None
-        return self.as_request(report)
+            if report is None or report.status not in PUBLISHED_STATUSES:
+                return None
+            photo = await public_report_photo(session, report)
+        return self.as_request(report, _photo_url(base, report.id) if photo else None)
 
-    def as_request(self, report) -> dict[str, Any]:
-        """A report (or a row of PUBLIC_COLUMNS) as a GeoReport v2 service request."""
+    def as_request(self, report, media_url: str | None = None) -> dict[str, Any]:
+        """A report (or a row of PUBLIC_COLUMNS) as a GeoReport v2 service request; `media_url`
+        the address of its photo's public copy (`_photo_url`), never of an original."""
         region = self.geo.regions.get(report.region_code) if self.geo else None
         district = (
             self.geo.districts.get(report.district_pcode) if self.geo and report.district_pcode else None
@@ -327,8 +334,18 @@ class Open311:
             "zipcode": None,
             "lat": point[0] if point else None,
             "long": point[1] if point else None,
-            "media_url": None,
+            "media_url": media_url,
         }
+
+
+def _base_url(request: web.Request, configured: str | None) -> str:
+    return (configured or f"{request.scheme}://{request.host}").rstrip("/")
+
+
+def _photo_url(base: str, report_id: int) -> str:
+    """The public site's address of a confirmed report's first photo, its blurred public copy
+    (bot/public_site serves only those): for reports `public_report_photos` gave a copy for."""
+    return f"{base}/r/{report_code(report_id)}/before-0.jpg"
 
 
 def service_definition(tr) -> dict[str, Any]:

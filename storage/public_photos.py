@@ -109,6 +109,24 @@ async def public_report_photo(session: AsyncSession, report: Report) -> str | No
     return await public_photo_path(session, first) if first else None
 
 
+async def public_report_photos(session: AsyncSession, report_ids: list[int]) -> dict[int, str]:
+    """`public_report_photo` for many reports in one query (Open311's lists): report id -> the
+    public copy of its first photo, for confirmed reports whose copy exists; others absent."""
+    if not report_ids:
+        return {}
+    rows = await session.execute(
+        select(ReportPhoto.report_id, PublicPhoto.public_path)
+        .join(Report, Report.id == ReportPhoto.report_id)
+        .outerjoin(PublicPhoto, PublicPhoto.original_path == ReportPhoto.path)
+        .where(ReportPhoto.report_id.in_(report_ids), Report.status.in_(PHOTO_PUBLIC_STATUSES))
+        .order_by(ReportPhoto.report_id, ReportPhoto.position, ReportPhoto.id)
+    )
+    first: dict[int, str | None] = {}
+    for report_id, public_path in rows:
+        first.setdefault(report_id, public_path)
+    return {report_id: path for report_id, path in first.items() if path is not None}
+
+
 async def record_public_copy(
     session: AsyncSession, original_path: str, public_path: str, found: list, *, extra: list | None = None, whole: bool = False, now: datetime
 ) -> PublicPhoto:

@@ -19,6 +19,7 @@ from handlers.i18n import N_
 from handlers.moderation import questions
 from handlers.moderation.coverage import checker_of, passed_on
 from handlers.moderation.access import actor, may_moderate, my_regions, refuse
+from handlers.moderation.blur_card import blur_history_lines
 from handlers.moderation.queue import figures, forecast, scope, send_card, show_next, waiting
 from handlers.moderation.routing import region_destinations
 from handlers.points.ledger import settle_report
@@ -39,6 +40,7 @@ from handlers.moderation.triage import (
 )
 from handlers.types import Choice, Reply
 from storage.moderation import FollowUpPhoto, ModeratorChat, ReportNote
+from storage.public_photos import PhotoBlurReview
 from storage.reports import Report, ReportStatus, parse_report_code
 
 log = logging.getLogger(__name__)
@@ -552,6 +554,10 @@ async def show_report(ctx: Ctx) -> None:
         lines.append(ctx._("Internal notes:"))
         # The bot's own notes are message ids (translated here); a moderator's text passes unchanged.
         lines += [f"• {ctx.tr.datetime(n.created_at)}: {ctx._(n.text)}" for n in notes]
+    reviews = await ctx.session.scalars(
+        select(PhotoBlurReview).where(PhotoBlurReview.report_id == report.id).order_by(PhotoBlurReview.id)
+    )
+    lines += blur_history_lines(ctx.tr, list(reviews))
     lines += await questions.question_lines(ctx, report)
     ctx.send_to_chat(
         ctx.incoming.channel,

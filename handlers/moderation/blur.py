@@ -54,12 +54,12 @@ async def on_press(ctx: Ctx) -> None:
     if found is None:
         return
     photo, public = found
+    if ctx.step == STEP and press.verb != "more":  # pressed instead of typing a box: none awaited now
+        ctx.end_flow()
     if press.verb == "fine":
         _review(ctx, report, photo, BlurVerdict.FINE)
         ctx.reply(ctx._("Noted: the blur of {code} is fine.", code=report.code))
     elif press.verb == "whole":
-        if ctx.step == STEP:  # pressed instead of typing a box: the box is no longer awaited
-            ctx.end_flow()
         await _reblur(ctx, report, photo, public, whole=True)
     else:
         ctx.data.update(report_id=report.id, by=ctx.incoming.sender_id)

@@ -12,7 +12,7 @@ from typing import Literal
 from handlers.buttons import button
 from handlers.i18n import Translator
 from handlers.types import Choice
-from storage.public_photos import PublicPhoto
+from storage.public_photos import BlurVerdict, PhotoBlurReview, PublicPhoto
 
 
 @button("blur")
@@ -47,3 +47,20 @@ def blur_choices(tr: Translator, report_id: int) -> tuple[Choice, ...]:
     )
 
 
+
+
+def blur_history_lines(tr: Translator, reviews: list[PhotoBlurReview]) -> list[str]:
+    """The moderators' blur choices for /report's history: when, and what was chosen."""
+    if not reviews:
+        return []
+    lines = [tr._("Blur of the public copy:")]
+    for review in reviews:
+        if review.verdict == BlurVerdict.FINE:
+            what = tr._("the blur is fine")
+        elif review.verdict == BlurVerdict.MORE_WHOLE:
+            what = tr._("the whole photo blurred")
+        else:
+            x, y, w, h = review.box
+            what = tr._("box blurred: X {x}, Y {y}, {w}×{h} px", x=x, y=y, w=w, h=h)
+        lines.append(f"• {tr.datetime(review.created_at)}: {what}")
+    return lines

@@ -34,7 +34,7 @@ async def _ask_photo(ctx: Ctx, data: Answers) -> Question:
             "so I will not need to ask where the dump is."
         )
     )
-    if not await _has_reported(ctx):  # said once: on the person's first report
+    if not data.get("comment") and not await _has_reported(ctx):  # said once: at the first report's first ask
         lines.append(
             ctx._("🔒 Before any photo is published, faces and number plates on it are blurred automatically.")
         )

@@ -198,3 +198,16 @@ def _widened(box, margin: float) -> tuple[int, int, int, int]:
     x, y, w, h = box
     mx, my = int(w * margin), int(h * margin)
     return x - mx, y - my, w + 2 * mx, h + 2 * my
+
+
+def turned(sample: Sample, quarters: int) -> Sample:
+    """The sample as a camera without an orientation tag leaves it: turned a quarter to the left
+    (1) or to the right (3), its labels with it."""
+    width, height = sample.image.size
+    if quarters == 1:
+        image = sample.image.transpose(Image.Transpose.ROTATE_90)
+        labels = (Labelled(l.kind, (l.box[1], width - l.box[0] - l.box[2], l.box[3], l.box[2])) for l in sample.labels)
+    else:
+        image = sample.image.transpose(Image.Transpose.ROTATE_270)
+        labels = (Labelled(l.kind, (height - l.box[1] - l.box[3], l.box[0], l.box[3], l.box[2])) for l in sample.labels)
+    return Sample(image, tuple(label for label in labels if label.kind == "face"))
