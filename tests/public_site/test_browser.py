@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.public_site.pages import STATUS_COLOURS
 from bot.web import create_web_app
-from storage.reports import report_code
+from storage.reports import PUBLISHED_STATUSES, report_code
 from tests.public_site.browser import BrowserThread
 from tests.public_site.seed import EVENT_TITLE, seed
 
@@ -43,7 +43,7 @@ def front_page(b: BrowserThread, base: str, shots: Path) -> dict:
     page = b.new_page()
     page.goto(f"{base}/en")
     page.wait_for_selector("#map[data-loaded=true]", timeout=20_000)
-    found = {"points": {s: page.locator(f"path.pt-{s}").count() for s in STATUS_COLOURS}}
+    found = {"points": {s: page.locator(f"path.pt-{s}").count() for s in PUBLISHED_STATUSES}}
     found["events"] = page.locator("path.ev").count()
     found["trees"] = page.locator("path.tr").count()
     page.screenshot(path=shots / "front-en.png", full_page=True)
@@ -91,7 +91,8 @@ def front_page(b: BrowserThread, base: str, shots: Path) -> dict:
 async def test_front_page_map_layers_and_languages(app, clock, site, browser, tmp_path) -> None:
     seeded = await seed(app, clock)
     found = await browser.run(front_page, site, tmp_path)
-    assert found["points"] == {status: 1 for status in STATUS_COLOURS}, found["points"]  # every status, no rejected
+    assert found["points"] == {status: 1 for status in PUBLISHED_STATUSES}, found["points"]  # no rejected, no unverified site
+    assert set(PUBLISHED_STATUSES) <= set(STATUS_COLOURS)
     assert (found["events"], found["trees"]) == (1, 1)
     assert (found["reports_hidden"], found["reports_shown"], found["events_hidden"]) == (0, 1, 0)
     code = report_code(seeded.reports["cleaned"])
