@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "bot.commands.run",
     "bot.commands.console",
     "bot.commands.web",
+    "bot.commands.worker",
     "bot.commands.migrate",
     "bot.commands.locales",
     "bot.commands.export",

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     SMTP_STARTTLS: bool = True
     # Tree log: the survival check-ins, in months after a planting (JSON in the environment).
     TREE_CHECKIN_MONTHS: list[int] = Field(default_factory=lambda: [6, 12])
+    # `python -m bot worker` on SQLite: seconds a killed worker's jobs lease lasts before a waiting
+    # worker takes over (on PostgreSQL the advisory lock goes with the dead connection at once).
+    WORKER_LEASE_SECONDS: float = Field(15, ge=0.5, le=600)
 
     @field_validator("ADMINS", "TRUSTED_PROXIES", "TWILIO_MEDIA_HOSTS", "OPEN311_MEDIA_HOSTS", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ wait too (order within a chat is kept across retries).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -51,6 +52,7 @@ class OutboxSender:
         idle_poll: float = 1.0,
         max_in_flight: int = 200,
         per_chat_batch: int = 10,
+        claim_seconds: float = 60.0,
     ) -> None:
         self.sessions = sessions
         self.channels = channels
@@ -60,6 +62,7 @@ class OutboxSender:
         self.idle_poll = idle_poll
         self.max_in_flight = max_in_flight
         self.per_chat_batch = per_chat_batch
+        self.claim_seconds = claim_seconds
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._limiters: dict[str, KeyedLimiter] = {}
@@ -103,13 +106,7 @@ class OutboxSender:
             room = self.max_in_flight - self._in_flight
             if room <= 0:
                 return 0
-            by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
-            for row in await self._due(room, set(self._workers)):
-                if skip is not None and row.id in skip:
-                    continue
-                rows = by_chat.setdefault((row.channel, row.chat_id), [])
-                if len(rows) < self.per_chat_batch:
-                    rows.append(row)
+            by_chat = await self._claim(room, set(self._workers), skip or set())
             started = 0
             for key, rows in by_chat.items():
                 if skip is not None:
@@ -119,7 +116,12 @@ class OutboxSender:
                 self._workers[key] = asyncio.create_task(self._work(key, rows), name=f"outbox {key}")
             return started
 
-    async def _due(self, limit: int, busy: set[ChatKey]) -> list[OutboxMessage]:
+    async def _claim(self, limit: int, busy: set[ChatKey], skip: set[int]) -> dict[ChatKey, list[OutboxMessage]]:
+        """Due rows, by chat, claimed for this sender: locked with FOR UPDATE SKIP LOCKED on
+        PostgreSQL (SQLite serialises writers anyway) and pushed `claim_seconds` into the future,
+        so no other sender (another web process, a worker) takes them meanwhile. A sender that
+        dies with rows claimed leaves them due again after that time: at worst sent twice, never
+        lost. Replies to a user's own message come before messages the bot starts itself."""
         now = self.clock()
         earlier = aliased(OutboxMessage)
         waiting_before = exists().where(
@@ -137,13 +139,65 @@ class OutboxSender:
         )
         if busy:
             query = query.where(tuple_(OutboxMessage.channel, OutboxMessage.chat_id).not_in(list(busy)))
-        async with self.sessions() as session:
-            rows = (await session.scalars(query.order_by(OutboxMessage.id).limit(limit))).all()
-        return [r for r in rows if self.channels[r.channel].delivers_to(r.chat_id)]
+        query = query.order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
+        async with self.sessions() as session, session.begin():
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+            by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
+            for row in (await session.scalars(query)).all():
+                if row.id in skip or not self.channels[row.channel].delivers_to(row.chat_id):
+                    continue
+                rows = by_chat.setdefault((row.channel, row.chat_id), [])
+                if len(rows) < self.per_chat_batch:
+                    rows.append(row)
+            await self._keep_chat_order(session, by_chat)
+            ids = [row.id for rows in by_chat.values() for row in rows]
+            if ids:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(next_attempt_at=now + timedelta(seconds=self.claim_seconds))
+                )
+        return by_chat
+
+    async def _keep_chat_order(self, session: AsyncSession, by_chat: dict[ChatKey, list[OutboxMessage]]) -> None:
+        """Keep of each chat only the rows that no other pending row of the chat precedes: one
+        another sender holds (locked or claimed), or one left out here. Messages of a chat go out
+        in the order they were queued, whichever process sends them."""
+        if not by_chat:
+            return
+        rows = [row for chat in by_chat.values() for row in chat]
+        pending = await session.execute(
+            select(OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.id).where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                tuple_(OutboxMessage.channel, OutboxMessage.chat_id).in_(list(by_chat)),
+                OutboxMessage.id < max(row.id for row in rows),
+            )
+        )
+        before: dict[ChatKey, list[int]] = {}
+        for channel, chat_id, row_id in pending:
+            before.setdefault((channel, chat_id), []).append(row_id)
+        for key in list(by_chat):
+            ours = {row.id for row in by_chat[key]}
+            kept = []
+            for row in sorted(by_chat[key], key=lambda r: r.id):
+                if any(other < row.id and other not in ours for other in before.get(key, ())):
+                    break
+                kept.append(row)
+            if kept:
+                by_chat[key] = kept
+            else:
+                del by_chat[key]
 
     async def _work(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
+        done: set[int] = set()
         try:
-            await self._send_chat(key, rows)
+            await self._send_chat(key, rows, done)
+            await self._unclaim([row.id for row in rows if row.id not in done])
+        except asyncio.CancelledError:  # a clean stop: what was not sent is due again at once
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._unclaim([row.id for row in rows]))  # sent ones are not pending
+            raise
         except Exception:  # a database error while marking: the rows stay pending, found again
             log.exception("outbox worker for %s/%s failed", *key)
         finally:
@@ -165,12 +219,24 @@ class OutboxSender:
         while (delay := self._paused_until.get(channel, 0.0) - loop.time()) > 0:
             await asyncio.sleep(delay)
 
-    async def _send_chat(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
+    async def _unclaim(self, ids: list[int]) -> None:
+        """Rows claimed but not tried (a chat's earlier message is waiting for a retry) are due
+        again at once; the retry still goes first, as they wait behind it."""
+        if ids:
+            statement = (
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+                .values(next_attempt_at=self.clock())
+            )
+            await self._write(statement, ids[0])
+
+    async def _send_chat(self, key: ChatKey, rows: list[OutboxMessage], done: set[int]) -> None:
         channel = self.channels[key[0]]
         limiter = self._limiter(channel)
         limits = channel.limits
         group_rate = limits.per_group_per_minute if limits.is_group(key[1]) else None
         for row in rows:
+            done.add(row.id)
             await self._wait_out_pause(channel.name)
             if group_rate:
                 await limiter.acquire(key[1], rate=group_rate / 60, burst=limits.per_group_burst)

@@ -28,6 +28,7 @@ from storage.models import (
     Identity,
     InboxUpdate,
     OutboxMessage,
+    OutboxPriority,
     OutboxStatus,
     User,
 )
@@ -157,7 +158,7 @@ class Engine:
                         "then please go on more slowly."
                     )
                 )
-                self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now)
+                self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now, incoming)
             return
         if not incoming.is_group:
             await _release_held(session, incoming, now)
@@ -187,7 +188,7 @@ class Engine:
         else:
             state_row.state = ctx.state
             state_row.updated_at = now
-        self._write_outbox(session, ctx.outbox, now)
+        self._write_outbox(session, ctx.outbox, now, incoming)
 
     def translator_for(self, user: User, incoming: Incoming) -> Translator:
         language = user.language or guess_language(incoming.language_hint) or self.fallback_language
@@ -331,10 +332,13 @@ class Engine:
         await self.router.commands["start"].use_for("").handler(ctx)
 
     def _write_outbox(
-        self, session: AsyncSession, outbox: list[tuple[str, str, Reply]], now: datetime
+        self, session: AsyncSession, outbox: list[tuple[str, str, Reply]], now: datetime, incoming: Incoming
     ) -> None:
+        """Replies to the chat that wrote go ahead of the notices a step sends to others."""
         for channel, chat_id, reply in outbox:
-            queue_message(session, channel, chat_id, reply.to_json(), now)
+            own = channel == incoming.channel and chat_id == incoming.chat_id
+            priority = OutboxPriority.REPLY if own else OutboxPriority.BOT_INITIATED
+            queue_message(session, channel, chat_id, reply.to_json(), now, priority)
 
     async def _record_failure(self, incoming: Incoming, exc: Exception) -> None:
         """Mark the update as handled with its error and tell the user, in a fresh transaction."""
@@ -362,7 +366,7 @@ class Engine:
                 text=tr._("Sorry, something went wrong on our side. Please try again."),
                 choices=(Choice(MENU, tr._("⬅️ Menu")),),
             )
-            self._write_outbox(session, [(incoming.channel, incoming.chat_id, reply)], self.clock())
+            self._write_outbox(session, [(incoming.channel, incoming.chat_id, reply)], self.clock(), incoming)
 
     def _committed(self) -> None:
         for callback in self.after_commit:
