@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bot.commands.console",
     "bot.commands.web",
     "bot.commands.worker",
+    "bot.commands.webhook",
     "bot.commands.migrate",
     "bot.commands.locales",
     "bot.commands.export",

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     TELEGRAM_API_URL: str | None = Field(None, description="A self-hosted Bot API server")
     # For t.me deep links made where the bot does not poll (polling learns it from getMe).
     TELEGRAM_BOT_USERNAME: str | None = None
+    # Webhook mode: Telegram posts updates to `python -m bot web` with this secret in the
+    # X-Telegram-Bot-Api-Secret-Token header (1-256 of A-Z a-z 0-9 _ -); unset: long polling.
+    TELEGRAM_WEBHOOK_SECRET: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
     DATABASE_URL: str = "sqlite+aiosqlite:///data/taza.db"
     MEDIA_DIR: Path = Path("data/media")
     TWILIO_ACCOUNT_SID: str | None = None
@@ -135,7 +138,12 @@ class Settings(BaseSettings):
             logsafe.basic_credentials(sid, token) if sid and token else None,
             self.IDENTITY_SALT,
             self.SMTP_PASSWORD,
+            self.TELEGRAM_WEBHOOK_SECRET,
         )
+
+    @property
+    def telegram_webhook(self) -> bool:
+        return bool(self.BOT_TOKEN and self.TELEGRAM_WEBHOOK_SECRET)
 
     @property
     def twilio_enabled(self) -> bool:

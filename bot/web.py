@@ -32,6 +32,10 @@ def web_setups(settings: Settings) -> list[WebSetup]:
         from bot.channels.whatsapp import setup_whatsapp
 
         setups.append(setup_whatsapp)
+    if settings.telegram_webhook:
+        from bot.telegram_webhook import setup_telegram_webhook
+
+        setups.append(setup_telegram_webhook)
     return setups
 
 

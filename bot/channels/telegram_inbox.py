@@ -49,6 +49,11 @@ class InboxWriter(BaseMiddleware):
         data: dict[str, Any],
     ) -> None:
         assert isinstance(event, Update)
+        await self.take(event)
+
+    async def take(self, event: Update) -> None:
+        """Store the update (unless its batch was), queue it for its chat, stop a button's spinner;
+        polling calls this through the dispatcher, the webhook directly."""
         incoming = self.stored.pop(str(event.update_id), None)
         if incoming is None:
             incoming = to_incoming(event, self.bot_username)

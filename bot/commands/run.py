@@ -66,7 +66,7 @@ async def run_scheduler(app: App) -> None:
 def background_tasks(app: App) -> list:
     """The long-running parts for this configuration."""
     tasks = [app.sender.run(), run_scheduler(app)]
-    if app.settings.BOT_TOKEN:
+    if app.settings.BOT_TOKEN and not app.settings.telegram_webhook:  # else the web server receives
         from bot.channels.telegram import run_telegram
 
         tasks.append(run_telegram(app))
