@@ -2,7 +2,7 @@
 
 PostgreSQL: a session advisory lock on a connection held for as long as the worker runs; the
 server drops it the moment that connection dies (kill -9, a lost host), so a waiting worker takes
-over within one poll. SQLite: a row lease (`storage.leases`) renewed every third of its time to
+over within one poll. SQLite: a row lease (`storage.operations`) renewed every third of its time to
 live; a killed holder's lease expires and the waiting worker takes it. Either way the `leases`
 row says who holds the role, for /healthz and /metrics."""
 
@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.leases import lease_state, record_lease, release_lease, take_lease
+from storage.operations import lease_state, record_lease, release_lease, take_lease
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ domain writes, the new conversation state, the outgoing messages and the inbox r
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import Enum
@@ -49,6 +50,15 @@ class Admission(Enum):
     DROP = "drop"
 
 
+class StepResult(Enum):
+    """What became of one update, as /metrics counts it."""
+
+    OK = "ok"
+    FAILED = "failed"  # the step raised; the user was told, the update marked with the error
+    DUPLICATE = "duplicate"  # already applied (a redelivery, another process got it first)
+    LIMITED = "limited"  # over the input limit: warned or dropped
+
+
 class Engine:
     def __init__(
         self,
@@ -70,6 +80,8 @@ class Engine:
         self.after_commit: list[Callable[[], None]] = []  # e.g. wake the outbox sender
         # The per-person input limit (bot.ratelimit.InputLimiter); None: no limit.
         self.admit: Callable[[Incoming, datetime], Admission] | None = None
+        # Called after each update with its outcome and seconds taken (bot.metrics counts them).
+        self.observers: list[Callable[[Incoming, StepResult, float], None]] = []
 
     # --- inbox ---------------------------------------------------------------------------------
     async def store(self, incomings: Sequence[Incoming]) -> None:
@@ -105,16 +117,25 @@ class Engine:
 
     # --- processing ------------------------------------------------------------------------------
     async def process(self, incoming: Incoming) -> None:
+        started = time.perf_counter()
         media = await self._fetch_media(incoming)
         try:
             async with self.sessions() as session, session.begin():
                 if not await self._claim(session, incoming):
+                    self._observe(incoming, StepResult.DUPLICATE, started)
                     return
-                await self._run_step(session, incoming, media)
+                result = await self._run_step(session, incoming, media)
         except Exception as exc:  # one broken step must not lose the update nor stop the chat
             log.exception("step failed for %s/%s", incoming.channel, incoming.update_key)
             await self._record_failure(incoming, exc)
+            result = StepResult.FAILED
         self._committed()
+        self._observe(incoming, result, started)
+
+    def _observe(self, incoming: Incoming, result: StepResult, started: float) -> None:
+        seconds = time.perf_counter() - started
+        for observer in self.observers:
+            observer(incoming, result, seconds)
 
     async def _claim(self, session: AsyncSession, incoming: Incoming) -> bool:
         result = await session.execute(
@@ -145,7 +166,7 @@ class Engine:
             log.exception("could not fetch %s from %s", ref.file_id, incoming.channel)
             return Media(error="download_failed")
 
-    async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> None:
+    async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> StepResult:
         now = self.clock()
         user, identity = await self._user_for(session, incoming, now)
         admission = self.admit(incoming, now) if self.admit else Admission.RUN
@@ -159,7 +180,7 @@ class Engine:
                     )
                 )
                 self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now, incoming)
-            return
+            return StepResult.LIMITED
         if not incoming.is_group:
             await _release_held(session, incoming, now)
         state_row = await session.get(
@@ -189,6 +210,7 @@ class Engine:
             state_row.state = ctx.state
             state_row.updated_at = now
         self._write_outbox(session, ctx.outbox, now, incoming)
+        return StepResult.OK
 
     def translator_for(self, user: User, incoming: Incoming) -> Translator:
         language = user.language or guess_language(incoming.language_hint) or self.fallback_language

@@ -12,4 +12,4 @@ import storage.handover  # noqa: F401
 import storage.points  # noqa: F401
 import storage.stats  # noqa: F401  (the indexes /stats needs)
 import storage.public_photos  # noqa: F401
-import storage.leases  # noqa: F401
+import storage.operations  # noqa: F401

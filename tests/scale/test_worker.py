@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.db import create_engine, session_factory
-from storage.leases import lease_state
+from storage.operations import lease_state
 from bot.lease import WORKER
 from tests.scale.processes import BotCommand
 

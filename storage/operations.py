@@ -1,4 +1,6 @@
-"""Leases: which process holds a role that only one may hold at a time (the worker running the
+"""What operations watch: leases and the scheduled jobs' last runs.
+
+Leases: which process holds a role that only one may hold at a time (the worker running the
 scheduled jobs). On SQLite the row itself is the lock (taken when free or expired, renewed while
 held); on PostgreSQL an advisory lock is the lock and the row only says who holds it, for
 /healthz and /metrics."""
@@ -6,14 +8,15 @@ held); on PostgreSQL an advisory lock is the lock and the row only says who hold
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import String, case, select, update
+from sqlalchemy import Boolean, Float, String, Text, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UTCDateTime
 from storage.db import insert_ignoring_conflicts
+from storage.models import OutboxMessage, OutboxStatus
 
 
 class Lease(Base):
@@ -71,3 +74,60 @@ async def release_lease(session: AsyncSession, name: str, holder: str, now: date
 async def lease_state(session: AsyncSession, name: str) -> LeaseState:
     row = (await session.execute(select(Lease.holder, Lease.acquired_at, Lease.expires_at).where(Lease.name == name))).first()
     return LeaseState(*row) if row else LeaseState(None, None, None)
+
+
+class JobStat(Base):
+    """A scheduled job's last run, written by whichever process ran it (the worker) and read by
+    /metrics in every web process."""
+
+    __tablename__ = "job_stats"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_seconds: Mapped[float] = mapped_column(Float)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+async def record_job_run(
+    session: AsyncSession, job: str, started_at: datetime, duration: float, error: str | None
+) -> None:
+    values = {"started_at": started_at, "duration_seconds": duration, "ok": error is None, "error": error}
+    result = await session.execute(update(JobStat).where(JobStat.job == job).values(**values))
+    if result.rowcount == 0:
+        await session.execute(insert_ignoring_conflicts(session, JobStat.__table__, [{"job": job, **values}]))
+
+
+async def job_stats(session: AsyncSession) -> list[JobStat]:
+    return list((await session.scalars(select(JobStat).order_by(JobStat.job))).all())
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxBacklog:
+    pending: int
+    failed: int
+    oldest_pending_seconds: float  # 0 when nothing waits
+
+
+async def outbox_backlog(session: AsyncSession, now: datetime) -> OutboxBacklog:
+    """Messages waiting to go out (pending, held ones included: WAITING is not counted), failed ones."""
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count(), func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]))
+        .group_by(OutboxMessage.status)
+    )
+    found = {status: (count, oldest) for status, count, oldest in rows}
+    pending, oldest = found.get(OutboxStatus.PENDING, (0, None))
+    if oldest is not None and oldest.tzinfo is None:  # SQLite's MIN() comes back as text or naive
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    if isinstance(oldest, str):
+        oldest = datetime.fromisoformat(oldest).replace(tzinfo=timezone.utc)
+    age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+    return OutboxBacklog(pending, found.get(OutboxStatus.FAILED, (0, None))[0], age)
+
+
+async def reports_by_status(session: AsyncSession) -> dict[str, int]:
+    from storage.reports import Report
+
+    rows = await session.execute(select(Report.status, func.count()).group_by(Report.status))
+    return {str(status): count for status, count in rows}

@@ -1,4 +1,4 @@
-"""leases (which process holds the worker role) and outbox priority (replies first)
+"""operations: the worker lease, jobs' last runs, outbox priority (replies first)
 
 Revision ID: 0016
 Revises: 0015
@@ -23,6 +23,14 @@ def upgrade() -> None:
     sa.Column('expires_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_leases'))
     )
+    op.create_table('job_stats',
+    sa.Column('job', sa.String(length=32), nullable=False),
+    sa.Column('started_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('duration_seconds', sa.Float(), nullable=False),
+    sa.Column('ok', sa.Boolean(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('job', name=op.f('pk_job_stats'))
+    )
     with op.batch_alter_table('outbox_messages') as batch:
         batch.add_column(sa.Column('priority', sa.SmallInteger(), server_default='1', nullable=False))
 
@@ -30,4 +38,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('outbox_messages') as batch:
         batch.drop_column('priority')
+    op.drop_table('job_stats')
     op.drop_table('leases')
