@@ -23,7 +23,7 @@ from handlers.i18n import DEFAULT_LANGUAGE, Translator, guess_language
 from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
-from storage.db import insert_ignoring_conflicts
+from storage.db import insert_ignoring_conflicts, lock_chat
 from storage.models import (
     ConversationState,
     Identity,
@@ -82,6 +82,9 @@ class Engine:
         self.admit: Callable[[Incoming, datetime], Admission] | None = None
         # Called after each update with its outcome and seconds taken (bot.metrics counts them).
         self.observers: list[Callable[[Incoming, StepResult, float], None]] = []
+        # Several processes share the database (PostgreSQL): steps of a chat take its lock and
+        # run in the order their updates were stored (see `process`).
+        self.in_order = False
 
     # --- inbox ---------------------------------------------------------------------------------
     async def store(self, incomings: Sequence[Incoming]) -> None:
@@ -117,20 +120,59 @@ class Engine:
 
     # --- processing ------------------------------------------------------------------------------
     async def process(self, incoming: Incoming) -> None:
+        """Run the update's step. With `in_order` (several processes on PostgreSQL), the step runs
+        under the chat's lock and the chat's older unprocessed updates, stored by another process
+        perhaps, run first: one process at a time per chat, every update once, in order."""
         started = time.perf_counter()
         media = await self._fetch_media(incoming)
+        while not await self._process_next(incoming, media, started):
+            pass
+
+    async def _process_next(self, incoming: Incoming, media: Media, started: float) -> bool:
+        """Apply `incoming`, or the chat's older update that must go first. True once `incoming`
+        itself is settled (applied now, or found applied)."""
+        target = incoming
         try:
             async with self.sessions() as session, session.begin():
-                if not await self._claim(session, incoming):
+                if self.in_order:
+                    await lock_chat(session, incoming.channel, incoming.chat_id)
+                    target = await self._next_in_chat(session, incoming)
+                    if target is None:
+                        self._observe(incoming, StepResult.DUPLICATE, started)
+                        return True
+                    if target.update_key != incoming.update_key:
+                        media = await self._fetch_media(target)  # rare: another process stored it
+                if not await self._claim(session, target):
                     self._observe(incoming, StepResult.DUPLICATE, started)
-                    return
-                result = await self._run_step(session, incoming, media)
+                    return True
+                result = await self._run_step(session, target, media)
         except Exception as exc:  # one broken step must not lose the update nor stop the chat
-            log.exception("step failed for %s/%s", incoming.channel, incoming.update_key)
-            await self._record_failure(incoming, exc)
+            log.exception("step failed for %s/%s", target.channel, target.update_key)
+            await self._record_failure(target, exc)
             result = StepResult.FAILED
         self._committed()
-        self._observe(incoming, result, started)
+        self._observe(target, result, started)
+        return target.update_key == incoming.update_key
+
+    async def _next_in_chat(self, session: AsyncSession, incoming: Incoming) -> Incoming | None:
+        """The chat's oldest unprocessed update up to `incoming`; None when `incoming` is done."""
+        mine = (
+            select(InboxUpdate.id)
+            .where(InboxUpdate.channel == incoming.channel, InboxUpdate.update_key == incoming.update_key)
+            .scalar_subquery()
+        )
+        payload = await session.scalar(
+            select(InboxUpdate.payload)
+            .where(
+                InboxUpdate.channel == incoming.channel,
+                InboxUpdate.chat_id == incoming.chat_id,
+                InboxUpdate.processed_at.is_(None),
+                InboxUpdate.id <= mine,
+            )
+            .order_by(InboxUpdate.id)
+            .limit(1)
+        )
+        return Incoming.from_json(payload) if payload is not None else None
 
     def _observe(self, incoming: Incoming, result: StepResult, started: float) -> None:
         seconds = time.perf_counter() - started

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.schema import Table
@@ -66,6 +66,16 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Table, rows: Sequenc
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).values(list(rows)).on_conflict_do_nothing()
+
+
+async def lock_chat(session: AsyncSession, channel: str, chat_id: str) -> None:
+    """PostgreSQL: hold the chat's advisory lock until this transaction ends, so that two web
+    processes never run steps of one chat at once. SQLite needs none: BEGIN IMMEDIATE already
+    lets one writer at a time in."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"chat:{channel}:{chat_id}"}
+        )
 
 
 def alembic_config(url: str):
