@@ -46,7 +46,7 @@ def setup_telegram_webhook(web_app: web.Application, app: App) -> None:
     settings = app.settings
     secret = settings.TELEGRAM_WEBHOOK_SECRET or ""
     bot = build_bot(settings)
-    app.add_channel(TelegramChannel(bot, settings.MEDIA_DIR))
+    app.add_channel(TelegramChannel.from_settings(bot, settings))
     queues = ChatQueues(app.engine.process)
     writer = InboxWriter(app.engine, queues, bot, settings.TELEGRAM_BOT_USERNAME)
     path = webhook_path(secret)

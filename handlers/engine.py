@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import MAX_MEDIA_BYTES, MENU, Ctx, Media, MediaUnavailable, normalise_label
 from handlers.i18n import DEFAULT_LANGUAGE, Translator, guess_language
+from handlers.log_context import about
 from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
@@ -124,9 +125,10 @@ class Engine:
         under the chat's lock and the chat's older unprocessed updates, stored by another process
         perhaps, run first: one process at a time per chat, every update once, in order."""
         started = time.perf_counter()
-        media = await self._fetch_media(incoming)
-        while not await self._process_next(incoming, media, started):
-            pass
+        with about(incoming):
+            media = await self._fetch_media(incoming)
+            while not await self._process_next(incoming, media, started):
+                pass
 
     async def _process_next(self, incoming: Incoming, media: Media, started: float) -> bool:
         """Apply `incoming`, or the chat's older update that must go first. True once `incoming`

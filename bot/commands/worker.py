@@ -39,7 +39,7 @@ def add_sending_channels(app: App) -> None:
     if settings.BOT_TOKEN:
         from bot.channels.telegram import TelegramChannel, build_bot
 
-        app.add_channel(TelegramChannel(build_bot(settings), settings.MEDIA_DIR))
+        app.add_channel(TelegramChannel.from_settings(build_bot(settings), settings))
     if settings.twilio_enabled:
         from bot.channels.whatsapp import WhatsAppChannel
 
