@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import Channel, HoldMessage, SendError
+from bot.lease import process_name
 from bot.ratelimit import KeyedLimiter
 from handlers.types import FAREWELL, Reply
 from storage.base import utcnow
@@ -63,12 +65,15 @@ class OutboxSender:
         self.max_in_flight = max_in_flight
         self.per_chat_batch = per_chat_batch
         self.claim_seconds = claim_seconds
+        self.name = process_name()
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._limiters: dict[str, KeyedLimiter] = {}
         self._paused_until: dict[str, float] = {}  # channel -> event-loop time, after a 429
         self._workers: dict[ChatKey, asyncio.Task[None]] = {}
         self._in_flight = 0
+        self._marks: list[tuple[dict[str, object], asyncio.Future[None]]] = []
+        self._marking: asyncio.Task[None] | None = None
         self.rate_limited = 0  # 429 answers seen since start (the broadcast benchmark reports it)
 
     def wake(self) -> None:
@@ -77,6 +82,10 @@ class OutboxSender:
     async def run(self) -> None:
         """Dispatch whenever woken (after each commit, after a chat's worker ends) and every
         `idle_poll` seconds for retries that became due."""
+        try:
+            await self.release_dead_claims()
+        except Exception:
+            log.exception("outbox: could not look for claims of stopped senders")
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
@@ -156,7 +165,7 @@ class OutboxSender:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(ids))
-                    .values(next_attempt_at=now + timedelta(seconds=self.claim_seconds))
+                    .values(next_attempt_at=now + timedelta(seconds=self.claim_seconds), claimed_by=self.name)
                 )
         return by_chat
 
@@ -226,9 +235,35 @@ class OutboxSender:
             statement = (
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-                .values(next_attempt_at=self.clock())
+                .values(next_attempt_at=self.clock(), claimed_by=None)
             )
             await self._write(statement, ids[0])
+
+    async def release_dead_claims(self) -> int:
+        """At start-up: rows claimed by a sender on this host whose process is gone (kill -9) are
+        due at once, not after their claim lapses. Another host's claims lapse by themselves."""
+        host = self.name.rsplit(":", 1)[0]
+        async with self.sessions() as session:
+            holders = set(
+                await session.scalars(
+                    select(OutboxMessage.claimed_by).where(
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                        OutboxMessage.claimed_by.like(f"{host}:%"),
+                        OutboxMessage.next_attempt_at > self.clock(),
+                    )
+                )
+            )
+        dead = [holder for holder in holders if holder != self.name and not _alive(holder)]
+        if not dead:
+            return 0
+        async with self.sessions() as session, session.begin():
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.claimed_by.in_(dead))
+                .values(next_attempt_at=self.clock(), claimed_by=None)
+            )
+        log.warning("outbox: %d message(s) claimed by stopped sender(s) %s are due again", result.rowcount, dead)
+        return result.rowcount
 
     async def _send_chat(self, key: ChatKey, rows: list[OutboxMessage], done: set[int]) -> None:
         channel = self.channels[key[0]]
@@ -295,21 +330,70 @@ class OutboxSender:
         values: dict[str, object] = {"status": OutboxStatus.SENT, "sent_at": self.clock(), "external_id": external_id}
         if row.payload.get("document"):
             values["payload"] = {**row.payload, "document": None}
+        if external_id is not None and external_id.startswith("poll:"):  # an answer may come at once
+            await self._write(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values), row.id)
+            return
         await self._mark(row.id, **values)
 
     async def _mark(self, row_id: int, **values: object) -> None:
-        await self._write(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values), row_id)
+        """Record a send's outcome; returns once it is written. The outcomes of every chat's
+        worker that finish at about the same time are written together, in one transaction
+        (one commit per round instead of one per message)."""
+        written = asyncio.get_running_loop().create_future()
+        self._marks.append(({"id": row_id, **values}, written))
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._write_marks())
+        await asyncio.shield(written)
+
+    async def _write_marks(self) -> None:
+        while self._marks:
+            await asyncio.sleep(0)  # let the other workers of this round add theirs
+            batch, self._marks = self._marks, []
+            groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+            for values, _ in batch:
+                groups.setdefault(tuple(sorted(values)), []).append(values)
+            try:
+                await self._write_all([(update(OutboxMessage), rows) for rows in groups.values()], batch[0][0]["id"])
+            except Exception as exc:
+                for _, written in batch:
+                    if not written.done():
+                        written.set_exception(exc)
+                continue
+            for _, written in batch:
+                if not written.done():
+                    written.set_result(None)
 
     async def _write(self, statement: Executable, row_id: int) -> None:
-        """Record a send's outcome. A busy database (SQLite's write lock) is waited out a few
+        await self._write_all([(statement, None)], row_id)
+
+    async def _write_all(self, statements: list[tuple[Executable, list | None]], row_id: int) -> None:
+        """Record sends' outcomes. A busy database (SQLite's write lock) is waited out a few
         times: a message sent but not marked would be sent again after the next poll."""
         for attempt in range(MARK_TRIES):
             try:
                 async with self.sessions() as session, session.begin():
-                    await session.execute(statement)
+                    for statement, params in statements:
+                        if params is None:
+                            await session.execute(statement)
+                        else:  # ORM bulk UPDATE by primary key
+                            await session.execute(statement, params)
                 return
             except OperationalError:
                 if attempt == MARK_TRIES - 1:
                     raise
                 log.warning("outbox %s: database busy while marking, trying again", row_id)
                 await asyncio.sleep(0.2 * 2**attempt)
+
+
+def _alive(holder: str) -> bool:
+    """Whether the process "host:pid" (on this host) still runs."""
+    pid = holder.rsplit(":", 1)[-1]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True

@@ -41,13 +41,13 @@ def setup_telegram_webhook(web_app: web.Application, app: App) -> None:
     from bot.channels.telegram import TelegramChannel, build_bot
     from bot.channels.telegram_inbox import InboxWriter
     from bot.channels.telegram_updates import NAME
-    from bot.inbox import ChatQueues
+    from bot.inbox import BatchQueue
 
     settings = app.settings
     secret = settings.TELEGRAM_WEBHOOK_SECRET or ""
     bot = build_bot(settings)
     app.add_channel(TelegramChannel.from_settings(bot, settings))
-    queues = ChatQueues(app.engine.process)
+    queues = BatchQueue(app.engine.process_batch)
     writer = InboxWriter(app.engine, queues, bot, settings.TELEGRAM_BOT_USERNAME)
     path = webhook_path(secret)
 

@@ -115,6 +115,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # OutboxPriority: a reply to someone's own message goes out before what the bot starts itself.
     priority: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    # The sender process ("host:pid") that claimed the row until `next_attempt_at` (bot/outbox.py).
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class JobRun(Base):

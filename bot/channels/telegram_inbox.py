@@ -23,7 +23,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, TelegramObject, Update
 
 from bot.channels.telegram_updates import to_incoming
-from bot.inbox import ChatQueues
+from bot.inbox import BatchQueue, ChatQueues
 from handlers.engine import Engine
 from handlers.types import Incoming
 
@@ -33,7 +33,7 @@ MAX_STORE_DELAY = 30.0
 
 
 class InboxWriter(BaseMiddleware):
-    def __init__(self, engine: Engine, queues: ChatQueues, bot: Bot, bot_username: str | None) -> None:
+    def __init__(self, engine: Engine, queues: ChatQueues | BatchQueue, bot: Bot, bot_username: str | None) -> None:
         self.engine = engine
         self.queues = queues
         self.bot = bot

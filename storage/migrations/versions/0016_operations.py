@@ -33,10 +33,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox_messages') as batch:
         batch.add_column(sa.Column('priority', sa.SmallInteger(), server_default='1', nullable=False))
+        batch.add_column(sa.Column('claimed_by', sa.String(length=128), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('outbox_messages') as batch:
+        batch.drop_column('claimed_by')
         batch.drop_column('priority')
     op.drop_table('job_stats')
     op.drop_table('leases')
