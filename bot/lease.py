@@ -34,6 +34,22 @@ def process_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def alive(holder: str) -> bool:
+    """Whether the process "host:pid" still runs; a process on another host is taken as alive."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname():
+        return True
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 class WorkerLease:
     def __init__(
         self,
@@ -71,6 +87,9 @@ class WorkerLease:
     async def _try(self) -> bool:
         if not self.postgres:
             async with self.sessions() as session, session.begin():
+                state = await lease_state(session, WORKER)
+                if state.holder and state.holder != self.holder and state.held(self.clock()) and not alive(state.holder):
+                    await release_lease(session, WORKER, state.holder, self.clock())  # killed on this host
                 return await take_lease(session, WORKER, self.holder, self.clock(), self.ttl)
         if self._conn is None:
             self._conn = await (await self.db.connect()).execution_options(isolation_level="AUTOCOMMIT")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -29,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import Channel, HoldMessage, SendError
-from bot.lease import process_name
+from bot.lease import alive, process_name
 from bot.ratelimit import KeyedLimiter
 from handlers.types import FAREWELL, Reply
 from storage.base import utcnow
@@ -253,7 +252,7 @@ class OutboxSender:
                     )
                 )
             )
-        dead = [holder for holder in holders if holder != self.name and not _alive(holder)]
+        dead = [holder for holder in holders if holder != self.name and not alive(holder)]
         if not dead:
             return 0
         async with self.sessions() as session, session.begin():
@@ -384,16 +383,3 @@ class OutboxSender:
                 log.warning("outbox %s: database busy while marking, trying again", row_id)
                 await asyncio.sleep(0.2 * 2**attempt)
 
-
-def _alive(holder: str) -> bool:
-    """Whether the process "host:pid" (on this host) still runs."""
-    pid = holder.rsplit(":", 1)[-1]
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True

@@ -4,9 +4,10 @@ time; missed runs are coalesced into one (jobs catch up by design)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -81,3 +82,15 @@ def build_scheduler(app: App) -> AsyncIOScheduler:
             misfire_grace_time=3600,
         )
     return scheduler
+
+
+async def run_scheduler(app: App) -> None:
+    """The scheduled jobs (jobs/), for as long as the process runs."""
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    # Photos a crash (kill -9) left without their blurred public copy get it now, not in 5 minutes.
+    scheduler.modify_job("public_photos", next_run_time=datetime.now(timezone.utc))
+    try:
+        await asyncio.Event().wait()
+    finally:
+        scheduler.shutdown(wait=False)

@@ -14,6 +14,7 @@ from bot.app import App, create_app
 from bot.config import load_settings
 from bot.lease import WorkerLease
 from bot.lifecycle import run_until_stopped
+from bot.scheduler import run_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ def add_sending_channels(app: App) -> None:
 
 async def run_worker(app: App, lease: WorkerLease) -> None:
     """Wait for the lease, then run the jobs for as long as it is held."""
-    from bot.commands.run import run_scheduler
-
     await lease.acquire()
     try:
         await asyncio.gather(lease.keep(), run_scheduler(app))
