@@ -176,7 +176,7 @@ async def cold_start(command: list[str], env: dict[str, str], cwd: Path) -> tupl
         rss = _rss_mb(proc.pid)
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.wait(60)
         await emu.close()
     return seconds, rss
 
