@@ -143,6 +143,75 @@ async def run_taza(
         TelegramChannel.from_settings = classmethod(original)  # type: ignore[method-assign]
 
 
+WEB_SCRIPT = """
+import sys
+from bot.channels.base import RateLimits
+from bot.channels.telegram import TelegramChannel
+from bot.cli import main
+TelegramChannel.limits = RateLimits()  # no platform limits, like the emulator and the echo bot
+sys.exit(main(["web"]))
+"""
+SECRET = "bench-webhook-secret"
+
+
+async def run_web_processes(url: str, processes: int, users: int, messages: int, tmp: Path) -> dict[str, Any]:
+    """Webhook mode: `processes` separate `python -m bot web` on PostgreSQL; the load posts each
+    update to them in turn (as a load balancer would) and waits for the answer at the emulator."""
+    import aiohttp
+
+    from bot.telegram_webhook import SECRET_HEADER, webhook_path
+
+    emu = CountingEmulator()
+    api = await emu.start()
+    ports = [_free_port() for _ in range(processes)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WEB_SCRIPT], cwd=tmp,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": api,
+                 "TELEGRAM_WEBHOOK_SECRET": SECRET, "DATABASE_URL": url, "MEDIA_DIR": str(tmp / "media"),
+                 "WEB_PORT": str(port), "INPUTS_PER_MINUTE": "10000", "TELEGRAM_BOT_USERNAME": "TazaTestBot"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    turn = iter(range(10**9))
+    async with aiohttp.ClientSession() as http:
+        for port in ports:  # until each answers /healthz
+            for _ in range(600):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+
+        async def deliver(chat: int, text: str) -> None:
+            port = ports[next(turn) % len(ports)]
+            update = emu.text_update(chat, text)
+            async with http.post(f"http://127.0.0.1:{port}{webhook_path(SECRET)}", json=update,
+                                 headers={SECRET_HEADER: SECRET}) as r:
+                assert r.status == 200, r.status
+
+        emu.user_sends_text = deliver  # type: ignore[method-assign]
+        try:
+            return await chat_load(emu, users, messages)
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(60)
+            await emu.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 ECHO_SCRIPT = """
 import asyncio, sys
 from aiogram import Bot, Dispatcher
@@ -228,6 +297,14 @@ async def main() -> None:
             await reset_postgres(args.postgres)
             pg = await run_taza(args.postgres, args.users, args.messages, tmp_path / "m2")
             print(line("Taza, PostgreSQL", pg, echo))
+        if args.postgres:
+            for processes in (1, 2):
+                await reset_postgres(args.postgres)
+                from storage.db import migrate
+
+                await migrate(args.postgres)
+                web = await run_web_processes(args.postgres, processes, args.users, args.messages, tmp_path)
+                print(line(f"Taza, PostgreSQL, {processes} web process{'es' if processes > 1 else ''}", web, echo))
         if args.limits:
             limited = await run_taza(
                 f"sqlite+aiosqlite:///{tmp_path}/limited.db", args.users, args.messages, tmp_path / "m3",
