@@ -17,7 +17,6 @@ once a minute (concurrent identical requests wait for the same build), and at mo
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.answer_cache import AnswerCache
 from bot.open311_format import encode, error, format_of, respond
 from handlers.i18n import N_
 from handlers.reports.labels import SIZE_LABELS, WASTE_LABELS
@@ -175,8 +175,8 @@ class RequestsQuery:
 class Open311:
     def __init__(self, bot_app) -> None:
         self.bot_app = bot_app
-        self._cache: OrderedDict[object, tuple[float, asyncio.Future[Any]]] = OrderedDict()
-        self._database = asyncio.Semaphore(DB_CONCURRENCY)
+        self._answers = AnswerCache(self._now, seconds=CACHE_SECONDS, entries=CACHE_ENTRIES, concurrency=DB_CONCURRENCY)
+        self._cached = self._answers.get
 
     @property
     def geo(self):
@@ -184,29 +184,6 @@ class Open311:
 
     def _now(self) -> float:
         return self.bot_app.engine.clock().timestamp()
-
-    async def _cached(self, key: object, build) -> Any:
-        """The answer for `key`, built at most once a minute; requests that come while it is
-        being built wait for that build instead of starting their own."""
-        now = self._now()
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] > now and not (hit[1].done() and hit[1].exception()):
-            return await asyncio.shield(hit[1])
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._cache[key] = (now + CACHE_SECONDS, future)
-        self._cache.move_to_end(key)
-        while len(self._cache) > CACHE_ENTRIES:
-            self._cache.popitem(last=False)
-        try:
-            async with self._database:
-                body = await build()
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: waiters get it, nobody logs it as lost
-            self._cache.pop(key, None)
-            raise
-        future.set_result(body)
-        return body
 
     async def discovery(self, request: web.Request) -> web.Response:
         fmt = format_of(request)

@@ -26,8 +26,9 @@ MAX_REQUEST_BYTES = 1024 * 1024  # webhooks are small forms or JSON
 def web_setups(settings: Settings) -> list[WebSetup]:
     """The route groups this configuration serves."""
     from bot.open311 import add_routes as open311_routes
+    from bot.public_site import add_routes as public_site_routes
 
-    setups: list[WebSetup] = [open311_routes]  # read-only open data, always served
+    setups: list[WebSetup] = [open311_routes, public_site_routes]  # read-only open data, always served
     if settings.twilio_enabled:
         from bot.channels.whatsapp import setup_whatsapp
 

@@ -23,7 +23,7 @@ from handlers.moderation.queue import figures, forecast, scope, send_card, show_
 from handlers.moderation.routing import region_destinations
 from handlers.points.ledger import settle_report
 from handlers.reports.again import rejection_update
-from handlers.reports.labels import status_name, status_update
+from handlers.reports.labels import report_page, status_name, status_update
 from handlers.services import GEO
 from handlers.router import Router
 from handlers.moderation.triage import (
@@ -451,8 +451,8 @@ async def done(ctx: Ctx, report: Report) -> None:
 
 async def tell_reporter(ctx: Ctx, report: Report, text) -> None:
     """`text(tr)` under the report's headline (place, waste, date) and its first photo."""
-    geo = ctx.service(GEO)
-    await ctx.notifier.to_user(report.reporter_id, lambda tr: status_update(tr, geo, report, text(tr)))
+    geo, page = ctx.service(GEO), report_page(ctx.router.services, report)
+    await ctx.notifier.to_user(report.reporter_id, lambda tr: status_update(tr, geo, report, text(tr), page=page))
 
 
 async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
@@ -481,6 +481,7 @@ async def tell_cleaned(ctx: Ctx, report: Report, after_path: str) -> None:
             ),
             (Choice(DisputePress(report.id).id, tr._("⚠️ Dispute")),),
             photo_path=after_path,
+            page=report_page(ctx.router.services, report),
         ),
     )
 

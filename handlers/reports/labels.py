@@ -4,12 +4,13 @@ the headline of every status message and of every line of «My reports»."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from handlers.i18n import N_, Translator
 from handlers.services import GeoService
 from handlers.types import Choice, Reply
-from storage.reports import DumpSize, Report, ReportStatus, WasteType
+from storage.reports import PUBLISHED_STATUSES, DumpSize, Report, ReportStatus, WasteType
 
 STATUS_LABELS = {
     ReportStatus.NEW: N_("new"),
@@ -84,6 +85,21 @@ def report_thumbnail(report: Report) -> str | None:
     return report.photos[0].thumb_path if report.photos else None
 
 
+def report_page(services: Mapping[str, Any], report: Report) -> str | None:
+    """The report's page on the public web site (bot.public_site) when PUBLIC_BASE_URL is set;
+    None otherwise, and for a report that is not published (rejected)."""
+    base = getattr(services.get("settings"), "PUBLIC_BASE_URL", None)
+    if not base or report.status not in PUBLISHED_STATUSES:
+        return None
+    return f"{base.rstrip('/')}/r/{report.code}"
+
+
+def page_line(tr: Translator, page: str | None) -> str:
+    """One more line with the report's public page ("🌐 The report's page: https://…/r/TZ-000012"),
+    or nothing without a page."""
+    return "\n" + tr._("🌐 The report's page: {link}", link=page) if page else ""
+
+
 def status_update(
     tr: Translator,
     geo: GeoService,
@@ -91,15 +107,17 @@ def status_update(
     body: str,
     choices: Sequence[Choice] = (),
     photo_path: str | None = None,
+    page: str | None = None,
 ) -> Reply:
     """A message to the reporter about their report: the headline, then `body` (translated by the
-    caller with `tr`), with `photo_path` or else the first photo's thumbnail. For `ctx.notifier.to_user(...)`:
+    caller with `tr`) and the report's public `page` (`report_page`) when there is one, with
+    `photo_path` or else the first photo's thumbnail. For `ctx.notifier.to_user(...)`:
 
         await ctx.notifier.to_user(report.reporter_id, lambda tr: status_update(
             tr, geo, report, tr._("Your report has been confirmed by the region's moderators.")))
     """
     return Reply(
-        text=f"{report_headline(tr, report, geo)}\n{body}",
+        text=f"{report_headline(tr, report, geo)}\n{body}{page_line(tr, page)}",
         photo_path=photo_path or report_thumbnail(report),
         choices=tuple(choices),
         kind="status_update",

@@ -16,7 +16,7 @@ from handlers.forms import Answers, Question
 from handlers.moderation.coverage import what_happens_next
 from handlers.i18n import KZ_TZ
 from handlers.places import place_name
-from handlers.reports.labels import size_name, waste_names
+from handlers.reports.labels import page_line, report_page, size_name, waste_names
 from handlers.start import show_menu
 from handlers.types import Choice
 from handlers.usage import REPORT, count_use, limits, used_today
@@ -66,7 +66,8 @@ async def send_report(ctx: Ctx, data: Answers) -> bool:
         + "\n\n"
         + await what_happens_next(ctx, report.region_code)
         + " "
-        + ctx._("I will write to you when its status changes. You can follow it in «My reports»."),
+        + ctx._("I will write to you when its status changes. You can follow it in «My reports».")
+        + page_line(ctx.tr, report_page(ctx.router.services, report)),
     )
     return True
 
