@@ -117,15 +117,9 @@ async def run_taza(
     from bot.channels.telegram import TelegramChannel, run_telegram
     from bot.config import Settings
 
-    original = TelegramChannel.from_settings.__func__  # type: ignore[attr-defined]
-
-    def channel(cls, bot, settings):  # no platform limits, like the emulator and the echo bot
-        made = original(cls, bot, settings)
-        if not limits:
-            made.limits = RateLimits()
-        return made
-
-    TelegramChannel.from_settings = classmethod(channel)  # type: ignore[method-assign]
+    original = TelegramChannel.limits
+    if not limits:  # no platform limits, like the emulator and the echo bot
+        TelegramChannel.limits = RateLimits()  # type: ignore[misc]
 
     emu = CountingEmulator()
     await emu.start()
@@ -140,7 +134,7 @@ async def run_taza(
         await asyncio.gather(task, return_exceptions=True)
         await app.close()
         await emu.close()
-        TelegramChannel.from_settings = classmethod(original)  # type: ignore[method-assign]
+        TelegramChannel.limits = original  # type: ignore[misc]
 
 
 WEB_SCRIPT = """
