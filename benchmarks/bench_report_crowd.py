@@ -77,7 +77,7 @@ async def main() -> None:
         settings = Settings(_env_file=None, DATABASE_URL=url, MEDIA_DIR=Path(tmp) / "media", INPUTS_PER_MINUTE=10_000)
         app = await create_app(settings)
         app.add_channel(CollectingChannel("console"))
-        photos = [images.jpeg(n % 50 + 1, size=(1280, 960)) for n in range(args.users)]
+        photos = [images.jpeg(n + 1, size=(1024, 768)) for n in range(args.users)]  # no two alike
         before = rss_mb()
         started = time.perf_counter()
         results = await asyncio.gather(*(person(app, n, photos[n]) for n in range(args.users)), return_exceptions=True)
