@@ -298,7 +298,7 @@ class Engine:
         await self._dispatch(ctx)
         if ctx.drop_state:
             await _drop_state(session, state_row)
-        else:
+        elif ctx.state != state_row.state or state_row in session.new:  # no UPDATE when nothing moved
             state_row.state = ctx.state
             state_row.updated_at = now
         self._write_outbox(session, ctx.outbox, now, incoming)
