@@ -194,7 +194,7 @@ async def run_web_processes(url: str, processes: int, users: int, messages: int,
             for proc in procs:
                 proc.terminate()
             for proc in procs:
-                proc.wait(60)
+                await asyncio.to_thread(proc.wait, 60)  # the emulator must keep answering meanwhile
             await emu.close()
 
 
@@ -239,7 +239,7 @@ async def cold_start(command: list[str], env: dict[str, str], cwd: Path) -> tupl
         rss = _rss_mb(proc.pid)
     finally:
         proc.terminate()
-        proc.wait(60)
+        await asyncio.to_thread(proc.wait, 60)  # the emulator must keep answering meanwhile
         await emu.close()
     return seconds, rss
 
