@@ -107,6 +107,7 @@ async def create_app(
         fallback_language=settings.FALLBACK_LANGUAGE,
     )
     engine.admit = InputLimiter(settings.INPUTS_PER_MINUTE)
+    engine.in_order = db.dialect.name == "postgresql"  # web processes side by side: per-chat locks
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import inspect
-import logging
 import os
 import sys
 from importlib import import_module
 
 from bot.config import ConfigError
+from bot.logs import configure_logging
 
 COMMAND_MODULES = (
     "bot.commands.run",
     "bot.commands.console",
     "bot.commands.web",
+    "bot.commands.worker",
+    "bot.commands.webhook",
+    "bot.commands.backup",
     "bot.commands.migrate",
     "bot.commands.locales",
     "bot.commands.export",
@@ -48,11 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # whatever the bot writes (database, media, exports, logs) is its user's only
     parser, modules = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(args.verbose)
     module = modules[args.command or "run"]
     if args.command is None:
         modules["run"].configure(argparse.ArgumentParser())  # defaults only

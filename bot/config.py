@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -24,6 +24,14 @@ class Settings(BaseSettings):
     TELEGRAM_API_URL: str | None = Field(None, description="A self-hosted Bot API server")
     # For t.me deep links made where the bot does not poll (polling learns it from getMe).
     TELEGRAM_BOT_USERNAME: str | None = None
+    # Webhook mode: Telegram posts updates to `python -m bot web` with this secret in the
+    # X-Telegram-Bot-Api-Secret-Token header (1-256 of A-Z a-z 0-9 _ -); unset: long polling.
+    # The sender's overall Telegram limit (Telegram documents about 30 messages a second); paid
+    # broadcasts (Telegram charges Stars per message) allow up to 1,000 a second: opt-in.
+    TELEGRAM_MAX_PER_SECOND: float = Field(30, gt=0, le=1000)
+    TELEGRAM_ALLOW_PAID_BROADCAST: bool = False
+    TELEGRAM_PAID_MAX_PER_SECOND: float = Field(1000, gt=0, le=1000)
+    TELEGRAM_WEBHOOK_SECRET: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
     DATABASE_URL: str = "sqlite+aiosqlite:///data/taza.db"
     MEDIA_DIR: Path = Path("data/media")
     TWILIO_ACCOUNT_SID: str | None = None
@@ -80,6 +88,12 @@ class Settings(BaseSettings):
     SMTP_STARTTLS: bool = True
     # Tree log: the survival check-ins, in months after a planting (JSON in the environment).
     TREE_CHECKIN_MONTHS: list[int] = Field(default_factory=lambda: [6, 12])
+    # `python -m bot worker` on SQLite: seconds a killed worker's jobs lease lasts before a waiting
+    # worker takes over (on PostgreSQL the advisory lock goes with the dead connection at once).
+    # "json": one JSON object a log line with channel, chat and update id (read by bot/logs.py
+    # from the environment before anything else starts; listed here to be checked and documented).
+    LOG_FORMAT: Literal["text", "json"] = "text"
+    WORKER_LEASE_SECONDS: float = Field(15, ge=0.5, le=600)
 
     @field_validator("ADMINS", "TRUSTED_PROXIES", "TWILIO_MEDIA_HOSTS", "OPEN311_MEDIA_HOSTS", mode="before")
     @classmethod
@@ -132,7 +146,12 @@ class Settings(BaseSettings):
             logsafe.basic_credentials(sid, token) if sid and token else None,
             self.IDENTITY_SALT,
             self.SMTP_PASSWORD,
+            self.TELEGRAM_WEBHOOK_SECRET,
         )
+
+    @property
+    def telegram_webhook(self) -> bool:
+        return bool(self.BOT_TOKEN and self.TELEGRAM_WEBHOOK_SECRET)
 
     @property
     def twilio_enabled(self) -> bool:

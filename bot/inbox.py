@@ -45,3 +45,40 @@ class ChatQueues:
     async def join(self) -> None:
         """Wait until every submitted update has been processed."""
         await self._idle.wait()
+
+
+class BatchQueue:
+    """Group commit for a channel that receives in batches (Telegram): whatever arrived while the
+    previous batch was being processed becomes the next batch, processed in one transaction
+    (`Engine.process_batch`). Updates keep their arrival order, so a chat's stay in order."""
+
+    def __init__(self, process_batch: Callable[[list[Incoming]], Awaitable[None]], max_batch: int = 200) -> None:
+        self._process_batch = process_batch
+        self.max_batch = max_batch
+        self._pending: deque[Incoming] = deque()
+        self._worker: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def submit(self, incoming: Incoming) -> None:
+        self._pending.append(incoming)
+        if self._worker is None:
+            self._idle.clear()
+            self._worker = asyncio.create_task(self._drain(), name="batch queue")
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                await asyncio.sleep(0)  # let the rest of a received batch arrive first
+                count = min(len(self._pending), self.max_batch)
+                batch = [self._pending.popleft() for _ in range(count)]
+                try:
+                    await self._process_batch(batch)
+                except Exception:  # the engine records step failures; this is a last guard
+                    log.exception("processing a batch of %d updates failed", len(batch))
+        finally:
+            self._worker = None
+            self._idle.set()
+
+    async def join(self) -> None:
+        await self._idle.wait()

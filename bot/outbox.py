@@ -16,6 +16,7 @@ wait too (order within a chat is kept across retries).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import Channel, HoldMessage, SendError
+from bot.lease import alive, process_name
 from bot.ratelimit import KeyedLimiter
 from handlers.types import FAREWELL, Reply
 from storage.base import utcnow
@@ -51,6 +53,7 @@ class OutboxSender:
         idle_poll: float = 1.0,
         max_in_flight: int = 200,
         per_chat_batch: int = 10,
+        claim_seconds: float = 60.0,
     ) -> None:
         self.sessions = sessions
         self.channels = channels
@@ -60,12 +63,16 @@ class OutboxSender:
         self.idle_poll = idle_poll
         self.max_in_flight = max_in_flight
         self.per_chat_batch = per_chat_batch
+        self.claim_seconds = claim_seconds
+        self.name = process_name()
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._limiters: dict[str, KeyedLimiter] = {}
         self._paused_until: dict[str, float] = {}  # channel -> event-loop time, after a 429
         self._workers: dict[ChatKey, asyncio.Task[None]] = {}
         self._in_flight = 0
+        self._marks: list[tuple[dict[str, object], asyncio.Future[None]]] = []
+        self._marking: asyncio.Task[None] | None = None
         self.rate_limited = 0  # 429 answers seen since start (the broadcast benchmark reports it)
 
     def wake(self) -> None:
@@ -74,6 +81,10 @@ class OutboxSender:
     async def run(self) -> None:
         """Dispatch whenever woken (after each commit, after a chat's worker ends) and every
         `idle_poll` seconds for retries that became due."""
+        try:
+            await self.release_dead_claims()
+        except Exception:
+            log.exception("outbox: could not look for claims of stopped senders")
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
@@ -103,13 +114,7 @@ class OutboxSender:
             room = self.max_in_flight - self._in_flight
             if room <= 0:
                 return 0
-            by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
-            for row in await self._due(room, set(self._workers)):
-                if skip is not None and row.id in skip:
-                    continue
-                rows = by_chat.setdefault((row.channel, row.chat_id), [])
-                if len(rows) < self.per_chat_batch:
-                    rows.append(row)
+            by_chat = await self._claim(room, set(self._workers), skip or set())
             started = 0
             for key, rows in by_chat.items():
                 if skip is not None:
@@ -119,7 +124,12 @@ class OutboxSender:
                 self._workers[key] = asyncio.create_task(self._work(key, rows), name=f"outbox {key}")
             return started
 
-    async def _due(self, limit: int, busy: set[ChatKey]) -> list[OutboxMessage]:
+    async def _claim(self, limit: int, busy: set[ChatKey], skip: set[int]) -> dict[ChatKey, list[OutboxMessage]]:
+        """Due rows, by chat, claimed for this sender: locked with FOR UPDATE SKIP LOCKED on
+        PostgreSQL (SQLite serialises writers anyway) and pushed `claim_seconds` into the future,
+        so no other sender (another web process, a worker) takes them meanwhile. A sender that
+        dies with rows claimed leaves them due again after that time: at worst sent twice, never
+        lost. Replies to a user's own message come before messages the bot starts itself."""
         now = self.clock()
         earlier = aliased(OutboxMessage)
         waiting_before = exists().where(
@@ -137,13 +147,65 @@ class OutboxSender:
         )
         if busy:
             query = query.where(tuple_(OutboxMessage.channel, OutboxMessage.chat_id).not_in(list(busy)))
-        async with self.sessions() as session:
-            rows = (await session.scalars(query.order_by(OutboxMessage.id).limit(limit))).all()
-        return [r for r in rows if self.channels[r.channel].delivers_to(r.chat_id)]
+        query = query.order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
+        async with self.sessions() as session, session.begin():
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+            by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
+            for row in (await session.scalars(query)).all():
+                if row.id in skip or not self.channels[row.channel].delivers_to(row.chat_id):
+                    continue
+                rows = by_chat.setdefault((row.channel, row.chat_id), [])
+                if len(rows) < self.per_chat_batch:
+                    rows.append(row)
+            await self._keep_chat_order(session, by_chat)
+            ids = [row.id for rows in by_chat.values() for row in rows]
+            if ids:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(next_attempt_at=now + timedelta(seconds=self.claim_seconds), claimed_by=self.name)
+                )
+        return by_chat
+
+    async def _keep_chat_order(self, session: AsyncSession, by_chat: dict[ChatKey, list[OutboxMessage]]) -> None:
+        """Keep of each chat only the rows that no other pending row of the chat precedes: one
+        another sender holds (locked or claimed), or one left out here. Messages of a chat go out
+        in the order they were queued, whichever process sends them."""
+        if not by_chat:
+            return
+        rows = [row for chat in by_chat.values() for row in chat]
+        pending = await session.execute(
+            select(OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.id).where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                tuple_(OutboxMessage.channel, OutboxMessage.chat_id).in_(list(by_chat)),
+                OutboxMessage.id < max(row.id for row in rows),
+            )
+        )
+        before: dict[ChatKey, list[int]] = {}
+        for channel, chat_id, row_id in pending:
+            before.setdefault((channel, chat_id), []).append(row_id)
+        for key in list(by_chat):
+            ours = {row.id for row in by_chat[key]}
+            kept = []
+            for row in sorted(by_chat[key], key=lambda r: r.id):
+                if any(other < row.id and other not in ours for other in before.get(key, ())):
+                    break
+                kept.append(row)
+            if kept:
+                by_chat[key] = kept
+            else:
+                del by_chat[key]
 
     async def _work(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
+        done: set[int] = set()
         try:
-            await self._send_chat(key, rows)
+            await self._send_chat(key, rows, done)
+            await self._unclaim([row.id for row in rows if row.id not in done])
+        except asyncio.CancelledError:  # a clean stop: what was not sent is due again at once
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._unclaim([row.id for row in rows]))  # sent ones are not pending
+            raise
         except Exception:  # a database error while marking: the rows stay pending, found again
             log.exception("outbox worker for %s/%s failed", *key)
         finally:
@@ -165,12 +227,50 @@ class OutboxSender:
         while (delay := self._paused_until.get(channel, 0.0) - loop.time()) > 0:
             await asyncio.sleep(delay)
 
-    async def _send_chat(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
+    async def _unclaim(self, ids: list[int]) -> None:
+        """Rows claimed but not tried (a chat's earlier message is waiting for a retry) are due
+        again at once; the retry still goes first, as they wait behind it."""
+        if ids:
+            statement = (
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+                .values(next_attempt_at=self.clock(), claimed_by=None)
+            )
+            await self._write(statement, ids[0])
+
+    async def release_dead_claims(self) -> int:
+        """At start-up: rows claimed by a sender on this host whose process is gone (kill -9) are
+        due at once, not after their claim lapses. Another host's claims lapse by themselves."""
+        host = self.name.rsplit(":", 1)[0]
+        async with self.sessions() as session:
+            holders = set(
+                await session.scalars(
+                    select(OutboxMessage.claimed_by).where(
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                        OutboxMessage.claimed_by.like(f"{host}:%"),
+                        OutboxMessage.next_attempt_at > self.clock(),
+                    )
+                )
+            )
+        dead = [holder for holder in holders if holder != self.name and not alive(holder)]
+        if not dead:
+            return 0
+        async with self.sessions() as session, session.begin():
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.claimed_by.in_(dead))
+                .values(next_attempt_at=self.clock(), claimed_by=None)
+            )
+        log.warning("outbox: %d message(s) claimed by stopped sender(s) %s are due again", result.rowcount, dead)
+        return result.rowcount
+
+    async def _send_chat(self, key: ChatKey, rows: list[OutboxMessage], done: set[int]) -> None:
         channel = self.channels[key[0]]
         limiter = self._limiter(channel)
         limits = channel.limits
         group_rate = limits.per_group_per_minute if limits.is_group(key[1]) else None
         for row in rows:
+            done.add(row.id)
             await self._wait_out_pause(channel.name)
             if group_rate:
                 await limiter.acquire(key[1], rate=group_rate / 60, burst=limits.per_group_burst)
@@ -229,21 +329,57 @@ class OutboxSender:
         values: dict[str, object] = {"status": OutboxStatus.SENT, "sent_at": self.clock(), "external_id": external_id}
         if row.payload.get("document"):
             values["payload"] = {**row.payload, "document": None}
+        if external_id is not None and external_id.startswith("poll:"):  # an answer may come at once
+            await self._write(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values), row.id)
+            return
         await self._mark(row.id, **values)
 
     async def _mark(self, row_id: int, **values: object) -> None:
-        await self._write(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values), row_id)
+        """Record a send's outcome; returns once it is written. The outcomes of every chat's
+        worker that finish at about the same time are written together, in one transaction
+        (one commit per round instead of one per message)."""
+        written = asyncio.get_running_loop().create_future()
+        self._marks.append(({"id": row_id, **values}, written))
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._write_marks())
+        await asyncio.shield(written)
+
+    async def _write_marks(self) -> None:
+        while self._marks:
+            await asyncio.sleep(0)  # let the other workers of this round add theirs
+            batch, self._marks = self._marks, []
+            groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+            for values, _ in batch:
+                groups.setdefault(tuple(sorted(values)), []).append(values)
+            try:
+                await self._write_all([(update(OutboxMessage), rows) for rows in groups.values()], batch[0][0]["id"])
+            except Exception as exc:
+                for _, written in batch:
+                    if not written.done():
+                        written.set_exception(exc)
+                continue
+            for _, written in batch:
+                if not written.done():
+                    written.set_result(None)
 
     async def _write(self, statement: Executable, row_id: int) -> None:
-        """Record a send's outcome. A busy database (SQLite's write lock) is waited out a few
+        await self._write_all([(statement, None)], row_id)
+
+    async def _write_all(self, statements: list[tuple[Executable, list | None]], row_id: int) -> None:
+        """Record sends' outcomes. A busy database (SQLite's write lock) is waited out a few
         times: a message sent but not marked would be sent again after the next poll."""
         for attempt in range(MARK_TRIES):
             try:
                 async with self.sessions() as session, session.begin():
-                    await session.execute(statement)
+                    for statement, params in statements:
+                        if params is None:
+                            await session.execute(statement)
+                        else:  # ORM bulk UPDATE by primary key
+                            await session.execute(statement, params)
                 return
             except OperationalError:
                 if attempt == MARK_TRIES - 1:
                     raise
                 log.warning("outbox %s: database busy while marking, trying again", row_id)
                 await asyncio.sleep(0.2 * 2**attempt)
+

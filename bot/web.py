@@ -1,4 +1,4 @@
-"""The bot's HTTP endpoints on one aiohttp application: `/healthz` here, and whatever the
+"""The bot's HTTP endpoints on one aiohttp application: `/healthz` (bot/health.py), and whatever the
 configured channels and features add through `web_setups` (the WhatsApp webhook now; the Telegram
 webhook, Open311 and more health checks later). A setup adds its routes and its start-up and
 clean-up hooks to the application, and may add its channel to the `App`."""
@@ -10,10 +10,10 @@ import logging
 from collections.abc import Callable
 
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.app import App
 from bot.config import ConfigError, Settings
+from bot.health import healthz
 from bot.ratelimit import WindowCounter
 from bot.web_keys import APP_KEY, SIGNED_PATHS
 
@@ -33,6 +33,13 @@ def web_setups(settings: Settings) -> list[WebSetup]:
         from bot.channels.whatsapp import setup_whatsapp
 
         setups.append(setup_whatsapp)
+    if settings.telegram_webhook:
+        from bot.telegram_webhook import setup_telegram_webhook
+
+        setups.append(setup_telegram_webhook)
+    from bot.metrics import setup_metrics
+
+    setups.append(setup_metrics)
     return setups
 
 
@@ -101,18 +108,6 @@ class ClientLimiter:
                 headers={"Retry-After": str(self.counter.retry_after(now))},
             )
         return await handler(request)
-
-
-async def healthz(request: web.Request) -> web.Response:
-    """200 when the process answers and the database does; 503 otherwise."""
-    app = request.app[APP_KEY]
-    try:
-        async with app.sessions() as session:
-            await session.execute(text("SELECT 1"))
-    except Exception as exc:
-        log.error("health check: database unavailable: %s", exc)
-        return web.json_response({"status": "error", "database": "unavailable"}, status=503)
-    return web.json_response({"status": "ok"})
 
 
 async def serve_web(web_app: web.Application, host: str, port: int) -> None:

@@ -8,7 +8,9 @@ domain writes, the new conversation state, the outgoing messages and the inbox r
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import Enum
@@ -19,15 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import MAX_MEDIA_BYTES, MENU, Ctx, Media, MediaUnavailable, normalise_label
 from handlers.i18n import DEFAULT_LANGUAGE, Translator, guess_language
+from handlers.log_context import about
 from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
-from storage.db import insert_ignoring_conflicts
+from storage.db import insert_ignoring_conflicts, lock_chat
 from storage.models import (
     ConversationState,
     Identity,
     InboxUpdate,
     OutboxMessage,
+    OutboxPriority,
     OutboxStatus,
     User,
 )
@@ -47,6 +51,15 @@ class Admission(Enum):
     RUN = "run"
     WARN = "warn"
     DROP = "drop"
+
+
+class StepResult(Enum):
+    """What became of one update, as /metrics counts it."""
+
+    OK = "ok"
+    FAILED = "failed"  # the step raised; the user was told, the update marked with the error
+    DUPLICATE = "duplicate"  # already applied (a redelivery, another process got it first)
+    LIMITED = "limited"  # over the input limit: warned or dropped
 
 
 class Engine:
@@ -70,6 +83,11 @@ class Engine:
         self.after_commit: list[Callable[[], None]] = []  # e.g. wake the outbox sender
         # The per-person input limit (bot.ratelimit.InputLimiter); None: no limit.
         self.admit: Callable[[Incoming, datetime], Admission] | None = None
+        # Called after each update with its outcome and seconds taken (bot.metrics counts them).
+        self.observers: list[Callable[[Incoming, StepResult, float], None]] = []
+        # Several processes share the database (PostgreSQL): steps of a chat take its lock and
+        # run in the order their updates were stored (see `process`).
+        self.in_order = False
 
     # --- inbox ---------------------------------------------------------------------------------
     async def store(self, incomings: Sequence[Incoming]) -> None:
@@ -105,16 +123,112 @@ class Engine:
 
     # --- processing ------------------------------------------------------------------------------
     async def process(self, incoming: Incoming) -> None:
-        media = await self._fetch_media(incoming)
+        """Run the update's step. With `in_order` (several processes on PostgreSQL), the step runs
+        under the chat's lock and the chat's older unprocessed updates, stored by another process
+        perhaps, run first: one process at a time per chat, every update once, in order."""
+        started = time.perf_counter()
+        with about(incoming):
+            media = await self._fetch_media(incoming)
+            while not await self._process_next(incoming, media, started):
+                pass
+
+    async def process_batch(self, incomings: Sequence[Incoming]) -> None:
+        """Group commit: the steps of one received batch share a transaction, each in its own
+        savepoint, so a failing step rolls back alone (and is answered like any failed step).
+        One commit instead of one per step is what lets SQLite keep up with a crowd. A step
+        whose chat has an older update waiting elsewhere (several processes) runs alone after."""
+        if len(incomings) <= 1:
+            for incoming in incomings:
+                await self.process(incoming)
+            return
+        started = time.perf_counter()
+        medias = await asyncio.gather(*(self._fetch_media(incoming) for incoming in incomings))
+        outcomes: list[tuple[Incoming, StepResult | None]] = []
         try:
             async with self.sessions() as session, session.begin():
-                if not await self._claim(session, incoming):
-                    return
-                await self._run_step(session, incoming, media)
-        except Exception as exc:  # one broken step must not lose the update nor stop the chat
-            log.exception("step failed for %s/%s", incoming.channel, incoming.update_key)
-            await self._record_failure(incoming, exc)
+                for incoming, media in zip(incomings, medias):
+                    with about(incoming):
+                        outcomes.append((incoming, await self._step_in_savepoint(session, incoming, media)))
+        except Exception:  # the commit itself failed: nothing of the batch is applied
+            log.exception("a batch of %d updates failed; processing them one by one", len(incomings))
+            for incoming in incomings:
+                await self.process(incoming)
+            return
         self._committed()
+        for incoming, result in outcomes:
+            if result is None:
+                await self.process(incoming)
+            else:
+                self._observe(incoming, result, started)
+
+    async def _step_in_savepoint(self, session: AsyncSession, incoming: Incoming, media: Media) -> StepResult | None:
+        """One step of a batch; None when it must wait for its chat's older update."""
+        try:
+            async with session.begin_nested():
+                if self.in_order:
+                    await lock_chat(session, incoming.channel, incoming.chat_id)
+                    first = await self._next_in_chat(session, incoming)
+                    if first is not None and first.update_key != incoming.update_key:
+                        return None
+                if not await self._claim(session, incoming):
+                    return StepResult.DUPLICATE
+                return await self._run_step(session, incoming, media)
+        except Exception as exc:
+            log.exception("step failed for %s/%s", incoming.channel, incoming.update_key)
+            async with session.begin_nested():
+                await self._write_failure(session, incoming, exc)
+            return StepResult.FAILED
+
+    async def _process_next(self, incoming: Incoming, media: Media, started: float) -> bool:
+        """Apply `incoming`, or the chat's older update that must go first. True once `incoming`
+        itself is settled (applied now, or found applied)."""
+        target = incoming
+        try:
+            async with self.sessions() as session, session.begin():
+                if self.in_order:
+                    await lock_chat(session, incoming.channel, incoming.chat_id)
+                    target = await self._next_in_chat(session, incoming)
+                    if target is None:
+                        self._observe(incoming, StepResult.DUPLICATE, started)
+                        return True
+                    if target.update_key != incoming.update_key:
+                        media = await self._fetch_media(target)  # rare: another process stored it
+                if not await self._claim(session, target):
+                    self._observe(incoming, StepResult.DUPLICATE, started)
+                    return True
+                result = await self._run_step(session, target, media)
+        except Exception as exc:  # one broken step must not lose the update nor stop the chat
+            log.exception("step failed for %s/%s", target.channel, target.update_key)
+            await self._record_failure(target, exc)
+            result = StepResult.FAILED
+        self._committed()
+        self._observe(target, result, started)
+        return target.update_key == incoming.update_key
+
+    async def _next_in_chat(self, session: AsyncSession, incoming: Incoming) -> Incoming | None:
+        """The chat's oldest unprocessed update up to `incoming`; None when `incoming` is done."""
+        mine = (
+            select(InboxUpdate.id)
+            .where(InboxUpdate.channel == incoming.channel, InboxUpdate.update_key == incoming.update_key)
+            .scalar_subquery()
+        )
+        payload = await session.scalar(
+            select(InboxUpdate.payload)
+            .where(
+                InboxUpdate.channel == incoming.channel,
+                InboxUpdate.chat_id == incoming.chat_id,
+                InboxUpdate.processed_at.is_(None),
+                InboxUpdate.id <= mine,
+            )
+            .order_by(InboxUpdate.id)
+            .limit(1)
+        )
+        return Incoming.from_json(payload) if payload is not None else None
+
+    def _observe(self, incoming: Incoming, result: StepResult, started: float) -> None:
+        seconds = time.perf_counter() - started
+        for observer in self.observers:
+            observer(incoming, result, seconds)
 
     async def _claim(self, session: AsyncSession, incoming: Incoming) -> bool:
         result = await session.execute(
@@ -145,7 +259,7 @@ class Engine:
             log.exception("could not fetch %s from %s", ref.file_id, incoming.channel)
             return Media(error="download_failed")
 
-    async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> None:
+    async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> StepResult:
         now = self.clock()
         user, identity = await self._user_for(session, incoming, now)
         admission = self.admit(incoming, now) if self.admit else Admission.RUN
@@ -158,8 +272,8 @@ class Engine:
                         "then please go on more slowly."
                     )
                 )
-                self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now)
-            return
+                self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now, incoming)
+            return StepResult.LIMITED
         if not incoming.is_group:
             await _release_held(session, incoming, now)
         state_row = await session.get(
@@ -189,10 +303,11 @@ class Engine:
             await remember_location(session, user.id, loc.latitude, loc.longitude, now)
         if ctx.drop_state:
             await _drop_state(session, state_row)
-        else:
+        elif ctx.state != state_row.state or state_row in session.new:  # no UPDATE when nothing moved
             state_row.state = ctx.state
             state_row.updated_at = now
-        self._write_outbox(session, ctx.outbox, now)
+        self._write_outbox(session, ctx.outbox, now, incoming)
+        return StepResult.OK
 
     def translator_for(self, user: User, incoming: Incoming) -> Translator:
         language = user.language or guess_language(incoming.language_hint) or self.fallback_language
@@ -336,38 +451,44 @@ class Engine:
         await self.router.commands["start"].use_for("").handler(ctx)
 
     def _write_outbox(
-        self, session: AsyncSession, outbox: list[tuple[str, str, Reply]], now: datetime
+        self, session: AsyncSession, outbox: list[tuple[str, str, Reply]], now: datetime, incoming: Incoming
     ) -> None:
+        """Replies to the chat that wrote go ahead of the notices a step sends to others."""
         for channel, chat_id, reply in outbox:
-            queue_message(session, channel, chat_id, reply.to_json(), now)
+            own = channel == incoming.channel and chat_id == incoming.chat_id
+            priority = OutboxPriority.REPLY if own else OutboxPriority.BOT_INITIATED
+            queue_message(session, channel, chat_id, reply.to_json(), now, priority)
 
     async def _record_failure(self, incoming: Incoming, exc: Exception) -> None:
         """Mark the update as handled with its error and tell the user, in a fresh transaction."""
         async with self.sessions() as session, session.begin():
-            await session.execute(
-                update(InboxUpdate)
-                .where(
-                    InboxUpdate.channel == incoming.channel,
-                    InboxUpdate.update_key == incoming.update_key,
-                )
-                .values(processed_at=self.clock(), error=f"{type(exc).__name__}: {exc}"[:2000])
+            await self._write_failure(session, incoming, exc)
+
+    async def _write_failure(self, session: AsyncSession, incoming: Incoming, exc: Exception) -> None:
+        await session.execute(
+            update(InboxUpdate)
+            .where(
+                InboxUpdate.channel == incoming.channel,
+                InboxUpdate.update_key == incoming.update_key,
             )
-            identity = await session.scalar(
-                select(Identity).where(
-                    Identity.channel == incoming.channel, Identity.external_id == incoming.sender_id
-                )
+            .values(processed_at=self.clock(), error=f"{type(exc).__name__}: {exc}"[:2000])
+        )
+        identity = await session.scalar(
+            select(Identity).where(
+                Identity.channel == incoming.channel, Identity.external_id == incoming.sender_id
             )
-            user = await session.get(User, identity.user_id) if identity else None
-            tr = self.translators[
-                (user.language if user else None)
-                or guess_language(incoming.language_hint)
-                or self.fallback_language
-            ]
-            reply = Reply(
-                text=tr._("Sorry, something went wrong on our side. Please try again."),
-                choices=(Choice(MENU, tr._("⬅️ Menu")),),
-            )
-            self._write_outbox(session, [(incoming.channel, incoming.chat_id, reply)], self.clock())
+        )
+        user = await session.get(User, identity.user_id) if identity else None
+        tr = self.translators[
+            (user.language if user else None)
+            or guess_language(incoming.language_hint)
+            or self.fallback_language
+        ]
+        reply = Reply(
+            text=tr._("Sorry, something went wrong on our side. Please try again."),
+            choices=(Choice(MENU, tr._("⬅️ Menu")),),
+        )
+        self._write_outbox(session, [(incoming.channel, incoming.chat_id, reply)], self.clock(), incoming)
 
     def _committed(self) -> None:
         for callback in self.after_commit:

@@ -12,4 +12,5 @@ import storage.handover  # noqa: F401
 import storage.points  # noqa: F401
 import storage.stats  # noqa: F401  (the indexes /stats needs)
 import storage.public_photos  # noqa: F401
+import storage.operations  # noqa: F401
 import storage.sites  # noqa: F401

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.schema import Table
@@ -17,6 +18,7 @@ from sqlalchemy.sql.schema import Table
 from storage.files import PRIVATE_FILE, private_dir
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -40,11 +42,69 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    gate = WriterGate()
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        gate.enter(conn)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            gate.leave(conn)
+            raise
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        gate.leave(conn)
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def _on_checkin(dbapi_connection: Any, _record: Any) -> None:
+        gate.release(dbapi_connection)  # a transaction that ended without its event
 
     return engine
+
+
+class WriterGate:
+    """One SQLite transaction at a time within this process, handed over in arrival order by an
+    asyncio lock. Without it, transactions waiting for SQLite's write lock poll it with the busy
+    handler's growing sleeps (up to 100 ms each): under load a step could wait a second for a
+    lock that was free most of the time. SQLite's own lock stays the authority: other processes
+    meet the busy timeout as before, and a gate that is not handed over within `timeout` (a
+    transaction cut off by a cancellation, a very long job) is abandoned for a fresh one, which
+    only means waiting in SQLite's way again. The lock is taken inside SQLAlchemy's greenlet
+    (`await_only`); where there is none (a sync caller) the gate is skipped."""
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        self.timeout = timeout
+        self._lock: asyncio.Lock | None = None
+        self._holder: object | None = None
+
+    def enter(self, conn: Any) -> None:
+        from sqlalchemy.exc import MissingGreenlet
+        from sqlalchemy.util import await_only
+
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        try:
+            await_only(asyncio.wait_for(self._lock.acquire(), self.timeout))
+        except MissingGreenlet:
+            return
+        except RuntimeError:  # the lock belongs to another event loop: SQLite's lock alone
+            return
+        except TimeoutError:
+            log.warning("SQLite writer gate not handed over in %.0f s; starting a fresh one", self.timeout)
+            self._lock = asyncio.Lock()
+            await_only(self._lock.acquire())
+        self._holder = conn.connection.dbapi_connection
+
+    def leave(self, conn: Any) -> None:
+        self.release(conn.connection.dbapi_connection)
+
+    def release(self, dbapi_connection: object) -> None:
+        if self._lock is not None and self._holder is not None and self._holder is dbapi_connection:
+            self._holder = None
+            self._lock.release()
 
 
 def private_sqlite(path: Path) -> None:
@@ -66,6 +126,16 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Table, rows: Sequenc
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).values(list(rows)).on_conflict_do_nothing()
+
+
+async def lock_chat(session: AsyncSession, channel: str, chat_id: str) -> None:
+    """PostgreSQL: hold the chat's advisory lock until this transaction ends, so that two web
+    processes never run steps of one chat at once. SQLite needs none: BEGIN IMMEDIATE already
+    lets one writer at a time in."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"chat:{channel}:{chat_id}"}
+        )
 
 
 def alembic_config(url: str):

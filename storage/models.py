@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, JSONType, UTCDateTime, utcnow
@@ -88,6 +88,11 @@ class OutboxStatus:
     WAITING = "waiting"  # held for a channel rule (WhatsApp's 24-hour window) until the user writes
 
 
+class OutboxPriority:
+    REPLY = 0  # to the chat whose message the step answers
+    BOT_INITIATED = 1  # broadcasts, reminders, digests, notices to others
+
+
 class OutboxMessage(Base):
     """A message decided in a committed transaction and not necessarily sent yet."""
 
@@ -108,6 +113,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     external_id: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # OutboxPriority: a reply to someone's own message goes out before what the bot starts itself.
+    priority: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    # The sender process ("host:pid") that claimed the row until `next_attempt_at` (bot/outbox.py).
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class JobRun(Base):

@@ -10,15 +10,22 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, OutboxPriority
 
 
 def queue_message(
-    session: AsyncSession, channel: str, chat_id: str, payload: dict[str, Any], now: datetime
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+    priority: int = OutboxPriority.BOT_INITIATED,
 ) -> OutboxMessage:
     """Due at once; the sender picks it up after the commit. The row is returned for callers that
     follow its delivery (a handover e-mail)."""
-    row = OutboxMessage(channel=channel, chat_id=chat_id, payload=payload, created_at=now, next_attempt_at=now)
+    row = OutboxMessage(
+        channel=channel, chat_id=chat_id, payload=payload, created_at=now, next_attempt_at=now, priority=priority
+    )
     session.add(row)
     return row
 
@@ -27,12 +34,22 @@ BATCH = 5000
 
 
 async def queue_messages(
-    session: AsyncSession, messages: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+    session: AsyncSession,
+    messages: Sequence[tuple[str, str, dict[str, Any]]],
+    now: datetime,
+    priority: int = OutboxPriority.BOT_INITIATED,
 ) -> None:
     """Many messages at once (a job writing to thousands): multi-row INSERTs instead of one ORM
     object each, in the caller's transaction like `queue_message`."""
     rows = [
-        {"channel": channel, "chat_id": chat_id, "payload": payload, "created_at": now, "next_attempt_at": now}
+        {
+            "channel": channel,
+            "chat_id": chat_id,
+            "payload": payload,
+            "created_at": now,
+            "next_attempt_at": now,
+            "priority": priority,
+        }
         for channel, chat_id, payload in messages
     ]
     for start in range(0, len(rows), BATCH):

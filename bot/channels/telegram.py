@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -44,12 +45,13 @@ from bot.channels.telegram_inbox import BatchStore, InboxWriter
 from bot.channels.telegram_retry import RetryMiddleware
 from bot.channels.telegram_updates import ALLOWED_UPDATES, NAME, callback_data, parse_callback_data, poll_key
 from bot.config import ConfigError, Settings
-from bot.inbox import ChatQueues
+from bot.inbox import BatchQueue
 from handlers.context import MediaUnavailable
 from handlers.types import MediaRef, QuizPoll, Reply
 
 log = logging.getLogger(__name__)
 
+DEFAULT_PER_SECOND = 30  # Telegram's documented overall limit
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 DOWNLOAD_TIMEOUT = 60
@@ -66,18 +68,34 @@ def build_bot(settings: Settings, retries: int = 3) -> Bot:
 
 
 class TelegramChannel:
+    """Sending keeps Telegram's limits: `per_second` overall (TELEGRAM_MAX_PER_SECOND, Telegram's
+    documented 30 by default), 1 a second per chat, 20 a minute per group. With `paid_broadcast`
+    (TELEGRAM_ALLOW_PAID_BROADCAST, opt-in: Telegram charges Stars for it) every message carries
+    `allow_paid_broadcast` and the overall limit is up to 1,000 a second."""
+
     name = NAME
     limits = RateLimits(
-        per_second=30,
+        per_second=DEFAULT_PER_SECOND,
         per_chat_per_second=1,
         per_chat_burst=3,
         per_group_per_minute=20,
         group_chat_prefix="-",
     )
 
-    def __init__(self, bot: Bot, media_dir: Path) -> None:
+    def __init__(
+        self, bot: Bot, media_dir: Path, *, per_second: float = DEFAULT_PER_SECOND, paid_broadcast: bool = False
+    ) -> None:
         self.bot = bot
         self.media_dir = media_dir.resolve()
+        self.paid = {"allow_paid_broadcast": True} if paid_broadcast else {}
+        if per_second != DEFAULT_PER_SECOND:  # else the class's limits (which tests may replace)
+            self.limits = dataclasses.replace(type(self).limits, per_second=per_second)
+
+    @classmethod
+    def from_settings(cls, bot: Bot, settings: Settings) -> TelegramChannel:
+        paid = settings.TELEGRAM_ALLOW_PAID_BROADCAST
+        rate = settings.TELEGRAM_PAID_MAX_PER_SECOND if paid else settings.TELEGRAM_MAX_PER_SECOND
+        return cls(bot, settings.MEDIA_DIR, per_second=rate, paid_broadcast=paid)
 
     def delivers_to(self, chat_id: str) -> bool:
         return True
@@ -125,13 +143,13 @@ class TelegramChannel:
                 "reply_markup": markup if is_last else None,
             }
             if kind == "photo":
-                last = await self.bot.send_photo(chat_id, file, **extra)
+                last = await self.bot.send_photo(chat_id, file, **extra, **self.paid)
             else:
-                last = await self.bot.send_document(chat_id, file, **extra)
+                last = await self.bot.send_document(chat_id, file, **extra, **self.paid)
         for index, chunk in enumerate(chunks):
             is_last = index == len(chunks) - 1
             last = await self.bot.send_message(
-                chat_id, chunk, reply_markup=markup if is_last else None
+                chat_id, chunk, reply_markup=markup if is_last else None, **self.paid
             )
         return last
 
@@ -150,6 +168,7 @@ class TelegramChannel:
             correct_option_ids=[quiz.correct],  # Bot API 9.6 replaced correct_option_id
             explanation=quiz.explanation,
             reply_markup=markup,
+            **self.paid,
         )
 
     def _media(self, reply: Reply) -> list[tuple[str, FSInputFile | BufferedInputFile]]:
@@ -269,9 +288,9 @@ async def run_telegram(app: App, *, polling_timeout: int = 30, retries: int = 3)
         me = await _connect(bot)
         app.deep_links.telegram_bot = me.username  # t.me links name the bot Telegram says we are
         await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude each other
-        app.add_channel(TelegramChannel(bot, app.settings.MEDIA_DIR))
+        app.add_channel(TelegramChannel.from_settings(bot, app.settings))
         app.sender.wake()
-        queues = ChatQueues(app.engine.process)
+        queues = BatchQueue(app.engine.process_batch)
         for incoming in await app.engine.pending(NAME):
             queues.submit(incoming)
         dispatcher = Dispatcher()

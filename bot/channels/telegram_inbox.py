@@ -23,7 +23,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, TelegramObject, Update
 
 from bot.channels.telegram_updates import to_incoming
-from bot.inbox import ChatQueues
+from bot.inbox import BatchQueue, ChatQueues
 from handlers.engine import Engine
 from handlers.types import Incoming
 
@@ -33,7 +33,7 @@ MAX_STORE_DELAY = 30.0
 
 
 class InboxWriter(BaseMiddleware):
-    def __init__(self, engine: Engine, queues: ChatQueues, bot: Bot, bot_username: str | None) -> None:
+    def __init__(self, engine: Engine, queues: ChatQueues | BatchQueue, bot: Bot, bot_username: str | None) -> None:
         self.engine = engine
         self.queues = queues
         self.bot = bot
@@ -49,6 +49,11 @@ class InboxWriter(BaseMiddleware):
         data: dict[str, Any],
     ) -> None:
         assert isinstance(event, Update)
+        await self.take(event)
+
+    async def take(self, event: Update) -> None:
+        """Store the update (unless its batch was), queue it for its chat, stop a button's spinner;
+        polling calls this through the dispatcher, the webhook directly."""
         incoming = self.stored.pop(str(event.update_id), None)
         if incoming is None:
             incoming = to_incoming(event, self.bot_username)

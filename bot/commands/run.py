@@ -4,15 +4,12 @@ webhook) when Twilio is configured, otherwise the console chat."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-from datetime import datetime, timezone
 
 from bot.app import App, create_app
 from bot.commands.console import run_console
 from bot.config import Settings, load_settings
 from bot.lifecycle import run_until_stopped
-from bot.scheduler import build_scheduler
 from handlers.moderation.coverage import coverage_warnings
 from handlers.services import GEO
 
@@ -51,22 +48,15 @@ async def warn_about_coverage(app: App) -> list[str]:
     return warnings
 
 
-async def run_scheduler(app: App) -> None:
-    """The scheduled jobs (jobs/), for as long as the process runs."""
-    scheduler = build_scheduler(app)
-    scheduler.start()
-    # Photos a crash (kill -9) left without their blurred public copy get it now, not in 5 minutes.
-    scheduler.modify_job("public_photos", next_run_time=datetime.now(timezone.utc))
-    try:
-        await asyncio.Event().wait()
-    finally:
-        scheduler.shutdown(wait=False)
-
-
 def background_tasks(app: App) -> list:
     """The long-running parts for this configuration."""
-    tasks = [app.sender.run(), run_scheduler(app)]
-    if app.settings.BOT_TOKEN:
+    from bot.commands.worker import run_worker
+    from bot.lease import WorkerLease
+
+    # The jobs under the same lease as `python -m bot worker`: never two schedulers at once.
+    lease = WorkerLease(app.db, app.sessions, app.engine.clock, ttl=app.settings.WORKER_LEASE_SECONDS)
+    tasks = [app.sender.run(), run_worker(app, lease)]
+    if app.settings.BOT_TOKEN and not app.settings.telegram_webhook:  # else the web server receives
         from bot.channels.telegram import run_telegram
 
         tasks.append(run_telegram(app))

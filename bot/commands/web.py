@@ -1,4 +1,4 @@
-"""`python -m bot web`: the HTTP endpoints (WhatsApp webhook, health) and the outbox sender."""
+"""`python -m bot web`: the HTTP endpoints (Telegram and WhatsApp webhooks, health) and the outbox sender."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from bot.lifecycle import run_until_stopped
 from bot.web import create_web_app, serve_web
 
 NAME = "web"
-HELP = "serve the bot's HTTP endpoints (WhatsApp webhook, /healthz) on WEB_HOST:WEB_PORT"
+HELP = (
+    "serve the bot's HTTP endpoints (Telegram and WhatsApp webhooks, Open311, /healthz, /metrics) "
+    "on WEB_HOST:WEB_PORT"
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

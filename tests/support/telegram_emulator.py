@@ -78,6 +78,7 @@ class TelegramEmulator:
         self.expired: set[str] = set()  # file paths getFile still names but whose download is 404
         self.names: dict[int, str] = {}  # user id -> first name (and no last name)
         self.blocked: set[int] = set()  # chats that blocked the bot: 403
+        self.webhook: dict[str, Any] = {}  # what setWebhook was given (url, secret_token...)
         self.unknown_chats: set[int] = set()  # 400 chat not found
         self.polls = 0  # getUpdates calls answered
         self._failures: dict[str, list[tuple[int, int]]] = {}
@@ -180,6 +181,15 @@ class TelegramEmulator:
         self.history[update["update_id"]] = update
         self.updates.append(update)
         await self._notify()
+        return update
+
+    def text_update(self, chat: int, text: str, *, language: str | None = "en") -> dict[str, Any]:
+        """A text message update for the webhook mode: what Telegram would post, not queued for getUpdates."""
+        message = self._message(chat, language, text=text)
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        update = {"update_id": next(self._update_ids), "message": message}
+        self.history[update["update_id"]] = update
         return update
 
     async def replay(self, *update_ids: int) -> None:
@@ -318,7 +328,15 @@ class TelegramEmulator:
         return _ok({"id": BOT_ID, "is_bot": True, "first_name": "Taza", "username": BOT_USERNAME})
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> web.Response:
+        self.webhook = {}
         return _ok(True)
+
+    async def _m_setwebhook(self, params: dict[str, Any]) -> web.Response:
+        self.webhook = {key: _json(value) if key == "allowed_updates" else value for key, value in params.items()}
+        return _ok(True)
+
+    async def _m_getwebhookinfo(self, params: dict[str, Any]) -> web.Response:
+        return _ok({"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0})
 
     async def _m_getupdates(self, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset") or 0)

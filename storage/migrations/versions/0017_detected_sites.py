@@ -1,8 +1,8 @@
 """detected sites: sites found from space to verify, citizens' verifications, shared locations;
 reports get their origin (citizen or satellite) and the urgent mark (fire, smoke, spill)
 
-Revision ID: 0019
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import storage.base  # noqa: F401  (UTCDateTime)
 
 
-revision = '0019'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
