@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 WebSetup = Callable[[web.Application, App], None]
 MAX_REQUEST_BYTES = 1024 * 1024  # webhooks are small forms or JSON
+# The public page's own files (fixed, cached by the browser): one page view loads seven of them,
+# which would spend an office's shared address's limit on a few views.
+STATIC_PREFIX = "/static/"
 
 
 def web_setups(settings: Settings) -> list[WebSetup]:
@@ -98,7 +101,7 @@ class ClientLimiter:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler) -> web.StreamResponse:
-        if request.path in request.app[SIGNED_PATHS]:
+        if request.path in request.app[SIGNED_PATHS] or request.path.startswith(STATIC_PREFIX):
             return await handler(request)
         now = self.app.engine.clock().timestamp()
         if self.counter.hit(self.client(request), now) > self.counter.limit:
