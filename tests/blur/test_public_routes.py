@@ -38,7 +38,7 @@ def private_in(text: str) -> list[str]:
 GET_ROUTES = {
     "/", "/{lang}", "/r/{code}", "/r/{code}/{kind}-{n}.jpg", "/e/{id}", "/static/{name}",
     "/api/reports.geojson", "/api/events.geojson", "/api/trees.geojson", "/api/regions.geojson",
-    "/healthz",
+    "/healthz", "/metrics",
     "/open311/v2/discovery.{fmt}", "/open311/v2/services.{fmt}", "/open311/v2/services/{code}.{fmt}",
     "/open311/v2/requests.{fmt}", "/open311/v2/requests/{id}.{fmt}", "/open311/v2/tokens/{token}.{fmt}",
 }  # fmt: skip
@@ -67,7 +67,7 @@ async def fetch_all(client, report_id: int) -> dict[str, str]:
             bodies[path] = await response.text()
     code = f"TZ-{report_id:06d}"
     for path in (
-        "/healthz", "/", "/kk", "/ru", "/en", f"/r/{code}", "/e/1", "/static/site.css", "/static/map.js",
+        "/healthz", "/metrics", "/", "/kk", "/ru", "/en", f"/r/{code}", "/e/1", "/static/site.css", "/static/map.js",
         "/api/reports.geojson", "/api/events.geojson", "/api/trees.geojson", "/api/regions.geojson",
     ):  # fmt: skip
         bodies[path] = await (await client.get(path)).text()

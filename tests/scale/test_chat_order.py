@@ -53,7 +53,7 @@ def update(chat: int, n: int) -> Incoming:
     )
 
 
-async def test_two_processes_never_interleave_a_chat(postgres_url: str) -> None:
+async def test_two_processes_never_interleave_a_chat_on_postgresql(postgres_url: str) -> None:
     await databases.truncate_all(postgres_url)
     dbs = [create_engine(postgres_url), create_engine(postgres_url)]
     engines = [Engine(session_factory(db), counting_router(), translators()) for db in dbs]
