@@ -19,11 +19,16 @@ class SlowChannel(ScriptedChannel):
     """Each send yields to the event loop, so both senders are busy at the same time; `timeline`,
     shared by both, keeps the order in which messages reached the platform."""
 
-    def __init__(self, timeline: list[tuple[str, str]]) -> None:
+    def __init__(self, timeline: list[tuple[str, str]], wait_for: asyncio.Event | None = None) -> None:
         super().__init__()
         self.timeline = timeline
+        self.started = asyncio.Event()
+        self.wait_for = wait_for
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
+        self.started.set()
+        if self.wait_for is not None:  # hold the first send until the other sender is sending too
+            await asyncio.wait_for(self.wait_for.wait(), timeout=10)
         await asyncio.sleep(0.001)
         self.timeline.append((chat_id, reply.text))
         return await super().send(chat_id, reply)
@@ -33,7 +38,8 @@ async def test_two_senders_never_send_a_message_twice(app, database_url, clock) 
     wanted = await queue_messages(app, chats=20, per_chat=15, clock=clock)
     other_db = create_engine(database_url)
     timeline: list[tuple[str, str]] = []
-    first, second = SlowChannel(timeline), SlowChannel(timeline)
+    second = SlowChannel(timeline)
+    first = SlowChannel(timeline, wait_for=second.started)  # so both are busy at once, on any machine
     limits = {"clock": clock, "per_chat_batch": 3, "max_in_flight": 10}
     senders = [
         OutboxSender(app.sessions, {"telegram": first}, **limits),
