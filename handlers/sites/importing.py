@@ -72,7 +72,7 @@ def _date(value: object) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"detection date {text!r} is not YYYY-MM-DD")
+    raise ValueError(f"detection date {text!r} is neither YYYY-MM-DD nor DD.MM.YYYY")
 
 
 def _number(value: object, what: str) -> float:

@@ -57,7 +57,7 @@ def test_csv_from_the_command_line_twice(sqlite_template: Path, tmp_path: Path, 
         "kazcosmos-2025.csv:5: no source id",
         "kazcosmos-2025.csv:6: (55.75, 37.61) is outside Kazakhstan",
         "kazcosmos-2025.csv:7: source id 'S-1' repeats line 2",
-        "kazcosmos-2025.csv:8: detection date '2025/06/02' is not YYYY-MM-DD",
+        "kazcosmos-2025.csv:8: detection date '2025/06/02' is neither YYYY-MM-DD nor DD.MM.YYYY",
     ]
     assert main(["import", "sites", str(path), "--source", "kazcosmos"]) == 1
     assert "0 sites to verify added, 2 already imported" in capsys.readouterr().out
