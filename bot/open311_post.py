@@ -31,11 +31,11 @@ from bot.open311_format import encode, error, format_of, respond
 from bot.photos import MAX_BYTES as PHOTO_MAX_BYTES
 from bot.ratelimit import WindowCounter
 from bot.channels.whatsapp.media import allowed_media_url
-from handlers.reports.duplicates import DUPLICATE_RADIUS_M
+from handlers.reports.duplicates import nearest_open
 from handlers.services import PhotoRejected
+from handlers.sites.hazards import is_urgent
 from storage.handover import ApiKey, ApiWrite, key_of
 from storage.reports import (
-    OPEN_STATUSES,
     DumpSize,
     LocationSource,
     Report,
@@ -132,6 +132,7 @@ class Open311Writes:
         if jurisdiction and jurisdiction != place.region.code:
             raise Refusal(400, f"the point is in {place.region.code}, not in jurisdiction_id {jurisdiction}")
         waste = _waste(fields)
+        urgent = is_urgent(waste)
         size = fields.get("attribute[size]", "").strip() or None
         if size is not None and size not in {s.value for s in DumpSize}:
             raise Refusal(400, "attribute[size] must be one of " + ", ".join(s.value for s in DumpSize))
@@ -152,7 +153,9 @@ class Open311Writes:
         token = secrets.token_hex(12)
         client_note = f"open311:{key.name}"
         async with self.bot_app.sessions() as session, session.begin():
-            report = await self._open_near(session, lat, lon)
+            # An urgent hazard (fire, smoke, a spill) is never merged into another report.
+            near = None if urgent else await nearest_open(session, self.services["geo"], lat, lon)
+            report = near[1] if near else None
             if report is not None:
                 if photo["sha256"] not in {p.sha256 for p in report.photos}:
                     report.photos.append(_photo(photo, len(report.photos), now))
@@ -164,7 +167,7 @@ class Open311Writes:
                     reporter_id=None, status=ReportStatus.NEW, region_code=place.region.code,
                     district_pcode=place.district.pcode if place.district else None,
                     latitude=lat, longitude=lon, location_source=LocationSource.SHARED, address=address,
-                    waste_types=waste, size=size, comment=description, confirmations_count=0,
+                    waste_types=waste, size=size, comment=description, confirmations_count=0, urgent=urgent,
                     created_at=now, updated_at=now, photos=[_photo(photo, 0, now)],
                     history=[ReportStatusChange(old_status=None, new_status=ReportStatus.NEW, note=client_note, changed_at=now)],
                 )  # fmt: skip
@@ -175,24 +178,6 @@ class Open311Writes:
                 ApiWrite(api_key_id=key.id, report_id=report.id, token=token, outcome=outcome, client=client, created_at=now)
             )
             return report.id, token, outcome
-
-    async def _open_near(self, session, lat: float, lon: float) -> Report | None:
-        """The nearest open report within the duplicate radius, locked for the update."""
-        dlat = DUPLICATE_RADIUS_M / 111_000 * 1.2
-        dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-        nearby = (
-            await session.scalars(
-                select(Report).where(
-                    Report.latitude.between(lat - dlat, lat + dlat),
-                    Report.longitude.between(lon - dlon, lon + dlon),
-                    Report.status.in_(OPEN_STATUSES),
-                )
-            )
-        ).all()
-        distance = self.services["geo"].distance_m
-        scored = [(distance((lat, lon), (r.latitude, r.longitude)), r.id, r) for r in nearby]
-        scored = [item for item in scored if item[0] <= DUPLICATE_RADIUS_M]
-        return min(scored, key=lambda item: item[:2])[2] if scored else None
 
     async def _fetch(self, url: str) -> bytes:
         parts = urlsplit(url)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.buttons import button
 from handlers.context import Ctx
@@ -85,28 +86,44 @@ async def _check_duplicates(ctx: Ctx, data: Answers) -> Question | Answers:
     )
 
 
+async def open_reports_near(
+    session: AsyncSession, geo: GeoService, lat: float, lon: float, radius_m: float, *conditions: Any
+) -> list[tuple[float, Report]]:
+    """The open reports within `radius_m` of the point (and matching `conditions`), with their
+    distances, nearest first: a box the database can use, then the geodesic distance."""
+    dlat = radius_m / 111_000 * 1.2
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    nearby = (
+        await session.scalars(
+            select(Report).where(
+                Report.latitude.between(lat - dlat, lat + dlat),
+                Report.longitude.between(lon - dlon, lon + dlon),
+                Report.status.in_(OPEN_STATUSES),
+                *conditions,
+            )
+        )
+    ).all()
+    scored = [(geo.distance_m((lat, lon), (r.latitude, r.longitude)), r) for r in nearby]
+    return sorted(((d, r) for d, r in scored if d <= radius_m), key=lambda pair: (pair[0], pair[1].id))
+
+
+async def nearest_open(session: AsyncSession, geo: GeoService, lat: float, lon: float) -> tuple[float, Report] | None:
+    """The nearest open report within DUPLICATE_RADIUS_M, with its distance; never an urgent one
+    (nothing is merged into it silently: its moderators see both). Shared by the chat's "is it the
+    same dump?" and the Open311 POST."""
+    near = await open_reports_near(session, geo, lat, lon, DUPLICATE_RADIUS_M, Report.urgent.is_(False))
+    return near[0] if near else None
+
+
 async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None, bool] | None:
     """The nearest open report within 50 m, else one with a near-identical photo, or None; with
     the distance (when both have a point) and whether a photo is near-identical."""
     geo: GeoService = ctx.service(GEO)
     lat, lon = data.get("lat"), data.get("lon")
     if lat is not None and lon is not None:
-        dlat = DUPLICATE_RADIUS_M / 111_000 * 1.2
-        dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-        nearby = (
-            await ctx.session.scalars(
-                select(Report).where(
-                    Report.latitude.between(lat - dlat, lat + dlat),
-                    Report.longitude.between(lon - dlon, lon + dlon),
-                    Report.status.in_(OPEN_STATUSES),
-                    Report.urgent.is_(False),  # never merged into silently: moderators see both
-                )
-            )
-        ).all()
-        scored = [(geo.distance_m((lat, lon), (r.latitude, r.longitude)), r) for r in nearby]
-        scored = [(d, r) for d, r in scored if d <= DUPLICATE_RADIUS_M]
-        if scored:
-            distance, report = min(scored, key=lambda pair: (pair[0], pair[1].id))
+        near = await nearest_open(ctx.session, geo, lat, lon)
+        if near is not None:
+            distance, report = near
             return report, distance, _same_photo(ctx, report, data)
     hashes = [p["phash"] for p in data.get("photos", [])]
     photos: PhotoService = ctx.service(PHOTOS)

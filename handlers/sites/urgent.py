@@ -10,17 +10,16 @@ moderator sees both."""
 
 from __future__ import annotations
 
-import math
-
 from sqlalchemy import select
 
 from handlers.context import Ctx
 from handlers.moderation.routing import admin_destinations, region_destinations
 from handlers.moderation.triage import record_status, report_card
 from handlers.services import GEO
+from handlers.reports.duplicates import open_reports_near
 from handlers.sites.hazards import NEARBY_M
 from storage.moderation import ModeratorRole, ReportTriage
-from storage.reports import OPEN_STATUSES, Report, ReportStatus
+from storage.reports import Report, ReportStatus
 
 
 async def hand_over_now(ctx: Ctx, report: Report) -> None:
@@ -52,23 +51,8 @@ async def hand_over_now(ctx: Ctx, report: Report) -> None:
 
 
 async def nearby_open(ctx: Ctx, report: Report) -> list[Report]:
-    """Other open reports within NEARBY_M of this one: the moderator sees them beside it."""
+    """Other open reports within NEARBY_M of this one, oldest first: the moderator sees them beside it."""
     if report.latitude is None or report.longitude is None:
         return []
-    lat, lon = report.latitude, report.longitude
-    dlat = NEARBY_M / 111_000 * 1.2
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    rows = (
-        await ctx.session.scalars(
-            select(Report)
-            .where(
-                Report.id != report.id,
-                Report.status.in_(OPEN_STATUSES),
-                Report.latitude.between(lat - dlat, lat + dlat),
-                Report.longitude.between(lon - dlon, lon + dlon),
-            )
-            .order_by(Report.id)
-        )
-    ).all()
-    geo = ctx.service(GEO)
-    return [r for r in rows if geo.distance_m((lat, lon), (r.latitude, r.longitude)) <= NEARBY_M]
+    near = await open_reports_near(ctx.session, ctx.service(GEO), report.latitude, report.longitude, NEARBY_M, Report.id != report.id)
+    return sorted((r for _, r in near), key=lambda r: r.id)

@@ -178,3 +178,13 @@ async def test_writes_are_limited_per_key(app, clock, server, key) -> None:
     assert [status for status, _ in answers] == [400] * limit + [429]
     clock.advance(minutes=1)
     assert (await post(server, api_key=key))[0] == 400
+
+
+async def test_a_posted_fire_is_urgent_and_never_merged(app, clock, server, key) -> None:
+    await post(server, api_key=key, service_code="illegal-dump", **ALMATY_POINT, **waste("fire"), media=images.jpeg(5))
+    # The same place again, a plain dump: not merged into the fire either.
+    await post(server, api_key=key, service_code="illegal-dump", **ALMATY_POINT, **waste("plastic"), media=images.jpeg(6))
+    await post(server, api_key=key, service_code="illegal-dump", **ALMATY_POINT, **waste("spill"), media=images.jpeg(7))
+    async with app.sessions() as s:
+        rows = (await s.execute(select(Report.waste_types, Report.urgent, Report.confirmations_count).order_by(Report.id))).all()
+    assert [tuple(r) for r in rows] == [(["fire"], True, 0), (["plastic"], False, 0), (["spill"], True, 0)]
