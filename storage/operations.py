@@ -8,7 +8,7 @@ held); on PostgreSQL an advisory lock is the lock and the row only says who hold
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, Float, String, Text, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -118,10 +118,6 @@ async def outbox_backlog(session: AsyncSession, now: datetime) -> OutboxBacklog:
     )
     found = {status: (count, oldest) for status, count, oldest in rows}
     pending, oldest = found.get(OutboxStatus.PENDING, (0, None))
-    if oldest is not None and oldest.tzinfo is None:  # SQLite's MIN() comes back as text or naive
-        oldest = oldest.replace(tzinfo=timezone.utc)
-    if isinstance(oldest, str):
-        oldest = datetime.fromisoformat(oldest).replace(tzinfo=timezone.utc)
     age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
     return OutboxBacklog(pending, found.get(OutboxStatus.FAILED, (0, None))[0], age)
 
