@@ -370,16 +370,17 @@ async def on_reason(ctx: Ctx) -> None:
     if pressed is not None and pressed.report_id == report.id and pressed.verb == "rr":
         await reject(ctx, report, pressed.arg)
         return
-    text = await _typed_text(ctx, REASON_LIMIT, ctx._("Please choose one of the reasons, or type it."))
-    if text is not None:
-        await reject(ctx, report, OTHER, text)
+    await _reject_with_typed_reason(ctx, report, ctx._("Please choose one of the reasons, or type it."))
 
 
 async def on_other_reason(ctx: Ctx) -> None:
     report = await _pending_report(ctx, may_do="rr")
-    if report is None:
-        return
-    text = await _typed_text(ctx, REASON_LIMIT, ctx._("Please type the reason as text."))
+    if report is not None:
+        await _reject_with_typed_reason(ctx, report, ctx._("Please type the reason as text."))
+
+
+async def _reject_with_typed_reason(ctx: Ctx, report: Report, no_text: str) -> None:
+    text = await _typed_text(ctx, REASON_LIMIT, no_text)
     if text is not None:
         await reject(ctx, report, OTHER, text)
 
