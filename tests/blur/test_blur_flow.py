@@ -17,7 +17,7 @@ from bot.scheduler import run_job
 from storage.public_photos import PhotoBlurReview, PublicPhoto
 from storage.reports import Report, ReportPhoto
 from tests.blur.dataset import build
-from tests.moderation.test_moderation import ALMATY, GROUP, Member, add_report, reporter
+from tests.moderation.test_moderation import ALMATY, GROUP, Member, add_report, moderators, reporter
 from tests.reports.test_report import ASTANA, finish
 from tests.support.chat import Chat, texts
 
@@ -94,10 +94,8 @@ async def test_job_makes_copies_left_by_a_crash(app, clock) -> None:
 
 
 async def test_moderators_review_the_blur(app, clock) -> None:
+    await moderators(app)
     admin = Chat(app, "admin")
-    await admin.onboard("English")
-    await admin.send(f"/addmoderator console:mod {ALMATY}")
-    await Member(app, GROUP, "admin").send(f"/bindchat {ALMATY}")
     _, user_id = await reporter(app, "dana", "English")
     report_id = await add_report(app, user_id, ALMATY, clock)
     portrait = (await app.engine.router.services["photos"].ingest(portrait_jpeg())).to_json()

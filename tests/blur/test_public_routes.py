@@ -24,8 +24,7 @@ from storage.models import OutboxMessage
 from storage.public_photos import public_photo_path, public_report_photo
 from storage.reports import Report, ReportPhoto
 from tests.blur.test_blur_flow import public_rows
-from tests.moderation.test_moderation import ALMATY, GROUP, Member, add_report, reporter
-from tests.support.chat import Chat
+from tests.moderation.test_moderation import ALMATY, GROUP, Member, add_report, moderators, reporter
 
 PRIVATE = ("photos/", "thumbs/")
 
@@ -75,10 +74,7 @@ async def fetch_all(client, report_id: int) -> dict[str, str]:
 
 
 async def test_every_public_route_gives_the_public_copy_or_nothing(app, clock) -> None:
-    admin = Chat(app, "admin")
-    await admin.onboard("English")
-    await admin.send(f"/addmoderator console:mod {ALMATY}")
-    await Member(app, GROUP, "admin").send(f"/bindchat {ALMATY}")
+    await moderators(app)
     _, user_id = await reporter(app, "dana", "English")
     report_id = await add_report(app, user_id, ALMATY, clock)
     await run_job(app, "public_photos")

@@ -4,15 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
 from tests.support.open311_endpoint import Open311Endpoint
 from tests.support.smtp_server import SmtpServer
-
-ADMIN = "console:admin"
 
 
 @pytest.fixture
@@ -32,15 +29,8 @@ async def endpoint() -> AsyncIterator[Open311Endpoint]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path, smtp: SmtpServer) -> Settings:
-    return Settings(
-        _env_file=None,
-        DATABASE_URL=database_url,
-        MEDIA_DIR=tmp_path / "media",
-        ADMINS=[ADMIN],
-        INPUTS_PER_MINUTE=10_000,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=smtp.port,
-        SMTP_STARTTLS=False,
-        SMTP_FROM="bot@taza.test",
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    """The suite's settings, sending e-mail to the test's SMTP server."""
+    return settings.model_copy(
+        update={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMTP_STARTTLS": False, "SMTP_FROM": "bot@taza.test"}
     )

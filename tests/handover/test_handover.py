@@ -12,8 +12,7 @@ from sqlalchemy import select
 from bot.scheduler import run_job
 from storage.handover import DeliveryStatus, EmailMode, HandoverDelivery, HandoverTarget, TargetKind
 from storage.reports import Report, ReportStatus, ReportStatusChange
-from tests.moderation.test_moderation import ALMATY, GROUP, Member, add_report, reporter
-from tests.support.chat import Chat, texts
+from tests.moderation.test_moderation import ALMATY, GROUP, add_report, moderators, reporter
 from tests.support.open311_endpoint import KEY
 
 
@@ -30,14 +29,6 @@ async def connect(app, clock, endpoint=None, email: str | None = None, mode: str
 async def deliveries(app) -> list[HandoverDelivery]:
     async with app.sessions() as s:
         return list((await s.scalars(select(HandoverDelivery).order_by(HandoverDelivery.id))).all())
-
-
-async def moderators(app) -> Member:
-    admin = Chat(app, "admin")
-    await admin.onboard("English")
-    await admin.send(f"/addmoderator console:mod {ALMATY}")
-    await Member(app, GROUP, "admin").send(f"/bindchat {ALMATY.lower()}")
-    return Member(app, GROUP, "mod")
 
 
 async def test_a_report_reaches_the_endpoint_once_and_the_mailbox_and_its_status_comes_back(app, clock, endpoint, smtp) -> None:

@@ -19,8 +19,7 @@ from bot.scheduler import run_job
 from bot.web import create_web_app
 from storage.handover import ApiWrite, create_api_key
 from storage.reports import Report, ReportStatus
-from tests.handover.test_handover import moderators
-from tests.moderation.test_moderation import ALMATY, GROUP, add_report, reporter
+from tests.moderation.test_moderation import ALMATY, GROUP, add_report, moderators, reporter
 from tests.support import images
 
 ALMATY_POINT = {"lat": "43.2380", "long": "76.9450"}

@@ -69,6 +69,15 @@ class Member:
         self.app.channels["console"].media[file_id] = data
         return await self._deliver(Kind.PHOTO, photo=MediaRef(file_id, "image/jpeg", len(data)))
 
+async def moderators(app) -> Member:
+    """The Almaty moderator «mod» appointed by «admin» (onboarded in English), the group bound to
+    Almaty: the moderator as a member of that group."""
+    admin = Chat(app, "admin")
+    await admin.onboard("English")
+    await admin.send(f"/addmoderator console:mod {ALMATY}")
+    await Member(app, GROUP, "admin").send(f"/bindchat {ALMATY.lower()}")
+    return Member(app, GROUP, "mod")
+
 
 async def reporter(app, name: str, language: str) -> tuple[Chat, int]:
     chat = Chat(app, name)
