@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import sys
 import io
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -24,6 +23,7 @@ from bot.config import Settings
 from storage.db import create_engine, session_factory
 from storage.models import OutboxMessage, OutboxStatus
 from tests.support.twilio_standin import bound_socket
+from tests.support.processes import ChildProcess
 from tests.support.telegram_emulator import TOKEN, WAIT, TelegramEmulator
 
 T = TypeVar("T")
@@ -88,7 +88,7 @@ def _free_port() -> int:
     return port
 
 
-class BotProcess:
+class BotProcess(ChildProcess):
     """`python -m bot` with BOT_TOKEN set, as a real separate process that a test may SIGKILL."""
 
     def __init__(self, settings: Settings, workdir: Path) -> None:
@@ -112,21 +112,6 @@ class BotProcess:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "-v", cwd=self.workdir, env=self.env, stdout=log, stderr=log
         )
-
-    async def kill(self) -> None:
-        """SIGKILL: no clean-up code of the bot runs."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.terminate()
-            try:
-                await asyncio.wait_for(self.proc.wait(), 10)
-            except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-4000:] for p in sorted(self.workdir.glob("bot-*.log")))

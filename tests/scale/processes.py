@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from pathlib import Path
 
+from tests.support.processes import ChildProcess
 from tests.support.telegram_emulator import WAIT
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class BotCommand:
+class BotCommand(ChildProcess):
     def __init__(self, workdir: Path, name: str, args: list[str], env: dict[str, str]) -> None:
         self.workdir = workdir
         self.log_path = workdir / f"{name}.log"
@@ -38,18 +38,3 @@ class BotCommand:
             if self.proc.returncode is not None or asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"{text!r} never logged:\n{self.log()[-3000:]}")
             await asyncio.sleep(0.05)
-
-    async def kill(self) -> None:
-        """SIGKILL: no clean-up code runs."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.terminate()
-            try:
-                await asyncio.wait_for(self.proc.wait(), 10)
-            except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
