@@ -31,7 +31,7 @@ from bot.open311_format import encode, error, format_of, respond
 from bot.photos import MAX_BYTES as PHOTO_MAX_BYTES
 from bot.ratelimit import WindowCounter
 from bot.channels.whatsapp.media import allowed_media_url
-from handlers.reports.duplicates import nearest_open
+from handlers.reports.nearby import nearest_open
 from handlers.services import PhotoRejected
 from handlers.sites.hazards import is_urgent
 from storage.handover import ApiKey, ApiWrite, key_of

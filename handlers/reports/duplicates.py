@@ -7,17 +7,16 @@ becoming a second report of one dump. With no such report the question is not as
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.buttons import button
 from handlers.context import Ctx
 from handlers.forms import ENDED, Answers, Ended, Field, Question
 from handlers.places import place_name
+from handlers.reports.nearby import DUPLICATE_RADIUS_M, nearest_open
 from handlers.points.ledger import settle_report
 from handlers.reports.labels import waste_names
 from handlers.services import GEO, PHOTOS, GeoService, PhotoService
@@ -26,7 +25,6 @@ from handlers.types import Choice
 from handlers.usage import DUPLICATE_CHECK, count_use, limits, used_today
 from storage.reports import OPEN_STATUSES, Report, ReportConfirmation, ReportPhoto
 
-DUPLICATE_RADIUS_M = 50.0
 SAME_SPOT_M = 5.0  # GPS jitter: closer than this the distance is not worth saying
 PHOTO_HASH_MAX_BITS = 6  # of 64: re-compressed or resized copies differ by 0-3, other scenes by ~30
 PHOTO_SCAN_LIMIT = 2000  # newest open-report photos of the region compared for near-identical hashes
@@ -84,35 +82,6 @@ async def _check_duplicates(ctx: Ctx, data: Answers) -> Question | Answers:
             Choice(DuplicateAnswer(report.id, "urgent").id, ctx._("🚨 It is burning or leaking: a new urgent report")),
         ],
     )
-
-
-async def open_reports_near(
-    session: AsyncSession, geo: GeoService, lat: float, lon: float, radius_m: float, *conditions: Any
-) -> list[tuple[float, Report]]:
-    """The open reports within `radius_m` of the point (and matching `conditions`), with their
-    distances, nearest first: a box the database can use, then the geodesic distance."""
-    dlat = radius_m / 111_000 * 1.2
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    nearby = (
-        await session.scalars(
-            select(Report).where(
-                Report.latitude.between(lat - dlat, lat + dlat),
-                Report.longitude.between(lon - dlon, lon + dlon),
-                Report.status.in_(OPEN_STATUSES),
-                *conditions,
-            )
-        )
-    ).all()
-    scored = [(geo.distance_m((lat, lon), (r.latitude, r.longitude)), r) for r in nearby]
-    return sorted(((d, r) for d, r in scored if d <= radius_m), key=lambda pair: (pair[0], pair[1].id))
-
-
-async def nearest_open(session: AsyncSession, geo: GeoService, lat: float, lon: float) -> tuple[float, Report] | None:
-    """The nearest open report within DUPLICATE_RADIUS_M, with its distance; never an urgent one
-    (nothing is merged into it silently: its moderators see both). Shared by the chat's "is it the
-    same dump?" and the Open311 POST."""
-    near = await open_reports_near(session, geo, lat, lon, DUPLICATE_RADIUS_M, Report.urgent.is_(False))
-    return near[0] if near else None
 
 
 async def find_duplicate(ctx: Ctx, data: Answers) -> tuple[Report, float | None, bool] | None:

@@ -16,7 +16,7 @@ from handlers.context import Ctx
 from handlers.moderation.routing import admin_destinations, region_destinations
 from handlers.moderation.triage import record_status, report_card
 from handlers.services import GEO
-from handlers.reports.duplicates import open_reports_near
+from handlers.reports.nearby import open_reports_near
 from handlers.sites.hazards import NEARBY_M
 from storage.moderation import ModeratorRole, ReportTriage
 from storage.reports import Report, ReportStatus
