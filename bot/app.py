@@ -82,6 +82,8 @@ class App:
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
         self.engine.media_fetchers[channel.name] = channel.fetch_media
+        if not getattr(channel, "holds_messages", True):
+            self.engine.never_holding.add(channel.name)
 
     async def close(self) -> None:
         if self.public_copies is not None:

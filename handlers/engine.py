@@ -12,12 +12,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import contains_eager, joinedload
 
 from handlers.context import MAX_MEDIA_BYTES, MENU, Ctx, Media, MediaUnavailable, normalise_label
 from handlers.i18n import DEFAULT_LANGUAGE, Translator, guess_language
@@ -42,6 +44,11 @@ log = logging.getLogger(__name__)
 
 MediaFetcher = Callable[[MediaRef, int], Awaitable[bytes]]
 MAX_TEXT = 4000  # longer input is cut here before any step sees it
+# `Identity.last_inbound_at` is stamped again only when older than this: one write a minute at
+# most instead of one per message (WhatsApp's 24-hour window keeps a 5-minute safety margin).
+LAST_SEEN_RESOLUTION = timedelta(seconds=60)
+# Bulk UPDATEs of the engine's own bookkeeping: no ORM object of theirs is ever loaded in a step.
+NO_SYNC = {"synchronize_session": False}
 
 
 class Admission(Enum):
@@ -60,6 +67,20 @@ class StepResult(Enum):
     FAILED = "failed"  # the step raised; the user was told, the update marked with the error
     DUPLICATE = "duplicate"  # already applied (a redelivery, another process got it first)
     LIMITED = "limited"  # over the input limit: warned or dropped
+
+
+@dataclass
+class Prefetched:
+    """A batch's senders and chat states, loaded together (`Engine._prefetch`). Held here because
+    the session's identity map keeps only weak references."""
+
+    identities: dict[tuple[str, str], Identity] = field(default_factory=dict)
+    states: dict[tuple[str, str], ConversationState] = field(default_factory=dict)
+
+    def forget(self) -> None:
+        """After a step's rollback, which expired what it touched: later steps look up afresh."""
+        self.identities.clear()
+        self.states.clear()
 
 
 class Engine:
@@ -88,6 +109,9 @@ class Engine:
         # Several processes share the database (PostgreSQL): steps of a chat take its lock and
         # run in the order their updates were stored (see `process`).
         self.in_order = False
+        # Channels that never hold a message back in the outbox (`bot.channels.base.HoldMessage`):
+        # a step on them need not release held ones. Unknown channels are assumed to hold.
+        self.never_holding: set[str] = set()
 
     # --- inbox ---------------------------------------------------------------------------------
     async def store(self, incomings: Sequence[Incoming]) -> None:
@@ -146,9 +170,14 @@ class Engine:
         outcomes: list[tuple[Incoming, StepResult | None]] = []
         try:
             async with self.sessions() as session, session.begin():
+                claimed = known = None
+                if not self.in_order:  # one process: the batch's bookkeeping in a few statements
+                    claimed = await self._claim_all(session, incomings)
+                    known = await self._prefetch(session, incomings)
                 for incoming, media in zip(incomings, medias):
                     with about(incoming):
-                        outcomes.append((incoming, await self._step_in_savepoint(session, incoming, media)))
+                        result = await self._step_in_savepoint(session, incoming, media, claimed, known)
+                        outcomes.append((incoming, result))
         except Exception:  # the commit itself failed: nothing of the batch is applied
             log.exception("a batch of %d updates failed; processing them one by one", len(incomings))
             for incoming in incomings:
@@ -161,8 +190,17 @@ class Engine:
             else:
                 self._observe(incoming, result, started)
 
-    async def _step_in_savepoint(self, session: AsyncSession, incoming: Incoming, media: Media) -> StepResult | None:
-        """One step of a batch; None when it must wait for its chat's older update."""
+    async def _step_in_savepoint(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        media: Media,
+        claimed: set[tuple[str, str]] | None,
+        known: Prefetched | None,
+    ) -> StepResult | None:
+        """One step of a batch; None when it must wait for its chat's older update. `claimed`: the
+        batch's updates already claimed together (`_claim_all`), `known`: its senders (`_prefetch`);
+        None to claim and look up here."""
         try:
             async with session.begin_nested():
                 if self.in_order:
@@ -170,11 +208,18 @@ class Engine:
                     first = await self._next_in_chat(session, incoming)
                     if first is not None and first.update_key != incoming.update_key:
                         return None
-                if not await self._claim(session, incoming):
+                if claimed is not None:
+                    key = (incoming.channel, incoming.update_key)
+                    if key not in claimed:
+                        return StepResult.DUPLICATE
+                    claimed.discard(key)  # the same update twice in a batch runs once
+                elif not await self._claim(session, incoming):
                     return StepResult.DUPLICATE
-                return await self._run_step(session, incoming, media)
+                return await self._run_step(session, incoming, media, known)
         except Exception as exc:
             log.exception("step failed for %s/%s", incoming.channel, incoming.update_key)
+            if known is not None:
+                known.forget()
             async with session.begin_nested():
                 await self._write_failure(session, incoming, exc)
             return StepResult.FAILED
@@ -238,9 +283,45 @@ class Engine:
                 InboxUpdate.update_key == incoming.update_key,
                 InboxUpdate.processed_at.is_(None),
             )
-            .values(processed_at=self.clock())
+            .values(processed_at=self.clock()),
+            execution_options=NO_SYNC,
         )
         return result.rowcount == 1
+
+    async def _prefetch(self, session: AsyncSession, incomings: Sequence[Incoming]) -> Prefetched:
+        """Load a batch's senders (identity, user and the user's identities) and its chats'
+        conversation states in two queries, instead of two per step."""
+        senders = list({(i.channel, i.sender_id) for i in incomings})
+        identities = (
+            await session.scalars(
+                select(Identity)
+                .join(Identity.user)
+                .where(tuple_(Identity.channel, Identity.external_id).in_(senders))
+                .options(contains_eager(Identity.user).joinedload(User.identities))
+            )
+        ).unique().all()
+        chats = list({(i.channel, i.chat_id) for i in incomings})
+        states = await session.scalars(
+            select(ConversationState).where(tuple_(ConversationState.channel, ConversationState.chat_id).in_(chats))
+        )
+        return Prefetched(
+            {(identity.channel, identity.external_id): identity for identity in identities},
+            {(state.channel, state.chat_id): state for state in states},
+        )
+
+    async def _claim_all(self, session: AsyncSession, incomings: Sequence[Incoming]) -> set[tuple[str, str]]:
+        """Mark a batch's updates processed in one statement; returns the (channel, key) of those
+        this transaction claimed (not processed before). A step that fails keeps its claim: its
+        failure is written over it (`_write_failure`), as when it runs alone."""
+        keys = list({(i.channel, i.update_key) for i in incomings})
+        rows = await session.execute(
+            update(InboxUpdate)
+            .where(tuple_(InboxUpdate.channel, InboxUpdate.update_key).in_(keys), InboxUpdate.processed_at.is_(None))
+            .values(processed_at=self.clock())
+            .returning(InboxUpdate.channel, InboxUpdate.update_key),
+            execution_options=NO_SYNC,
+        )
+        return {(channel, key) for channel, key in rows}
 
     async def _fetch_media(self, incoming: Incoming) -> Media:
         ref = incoming.photo
@@ -259,9 +340,15 @@ class Engine:
             log.exception("could not fetch %s from %s", ref.file_id, incoming.channel)
             return Media(error="download_failed")
 
-    async def _run_step(self, session: AsyncSession, incoming: Incoming, media: Media) -> StepResult:
+    async def _run_step(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        media: Media,
+        known: Prefetched | None = None,
+    ) -> StepResult:
         now = self.clock()
-        user, identity = await self._user_for(session, incoming, now)
+        user, identity = await self._user_for(session, incoming, now, known)
         admission = self.admit(incoming, now) if self.admit else Admission.RUN
         if admission is not Admission.RUN:
             if admission is Admission.WARN:
@@ -274,11 +361,13 @@ class Engine:
                 )
                 self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now, incoming)
             return StepResult.LIMITED
-        if not incoming.is_group:
+        if not incoming.is_group and incoming.channel not in self.never_holding:
             await _release_held(session, incoming, now)
-        state_row = await session.get(
-            ConversationState, (incoming.channel, incoming.chat_id), with_for_update=True
-        )
+        state_row = known.states.get((incoming.channel, incoming.chat_id)) if known else None
+        if state_row is None or not inspect(state_row).persistent:
+            state_row = await session.get(
+                ConversationState, (incoming.channel, incoming.chat_id), with_for_update=True
+            )
         if state_row is None:
             state_row = ConversationState(channel=incoming.channel, chat_id=incoming.chat_id, state={})
             session.add(state_row)
@@ -313,12 +402,26 @@ class Engine:
         language = user.language or guess_language(incoming.language_hint) or self.fallback_language
         return self.translators[language]
 
-    async def _user_for(self, session: AsyncSession, incoming: Incoming, now: datetime):
-        identity = await session.scalar(
-            select(Identity).where(
-                Identity.channel == incoming.channel, Identity.external_id == incoming.sender_id
+    async def _user_for(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        now: datetime,
+        known: Prefetched | None = None,
+    ) -> tuple[User, Identity]:
+        """The sender's identity and user, with the user's identities: prefetched for the batch,
+        else in one query (also when an earlier step of the batch deleted or created it)."""
+        identity = known.identities.get((incoming.channel, incoming.sender_id)) if known else None
+        if identity is not None and inspect(identity).persistent:
+            return self._seen(incoming, identity.user, identity, now)
+        identity = (
+            await session.scalars(
+                select(Identity)
+                .join(Identity.user)
+                .where(Identity.channel == incoming.channel, Identity.external_id == incoming.sender_id)
+                .options(contains_eager(Identity.user).joinedload(User.identities))
             )
-        )
+        ).unique().first()
         if identity is None:
             user = User(display_name=_clip(incoming.display_name, 128), created_at=now)
             identity = Identity(
@@ -326,16 +429,24 @@ class Engine:
                 channel=incoming.channel,
                 external_id=incoming.sender_id,
                 chat_id=incoming.chat_id,
+                last_inbound_at=None if incoming.is_group else now,
                 created_at=now,
             )
             session.add_all([user, identity])
             await session.flush()
         else:
-            user = await session.get(User, identity.user_id)
-            assert user is not None
+            user = identity.user
+        return self._seen(incoming, user, identity, now)
+
+    @staticmethod
+    def _seen(incoming: Incoming, user: User, identity: Identity, now: datetime) -> tuple[User, Identity]:
+        """Where and when the person last wrote (a private chat only; a group's id is not theirs)."""
         if not incoming.is_group:
-            identity.chat_id = incoming.chat_id
-            identity.last_inbound_at = now
+            if identity.chat_id != incoming.chat_id:
+                identity.chat_id = incoming.chat_id
+            last = identity.last_inbound_at
+            if last is None or not timedelta(0) <= now - last < LAST_SEEN_RESOLUTION:
+                identity.last_inbound_at = now
         return user, identity
 
     async def _dispatch(self, ctx: Ctx) -> None:
@@ -471,7 +582,8 @@ class Engine:
                 InboxUpdate.channel == incoming.channel,
                 InboxUpdate.update_key == incoming.update_key,
             )
-            .values(processed_at=self.clock(), error=f"{type(exc).__name__}: {exc}"[:2000])
+            .values(processed_at=self.clock(), error=f"{type(exc).__name__}: {exc}"[:2000]),
+            execution_options=NO_SYNC,
         )
         identity = await session.scalar(
             select(Identity).where(
@@ -505,7 +617,8 @@ async def _release_held(session: AsyncSession, incoming: Incoming, now: datetime
             OutboxMessage.chat_id == incoming.chat_id,
             OutboxMessage.status == OutboxStatus.WAITING,
         )
-        .values(status=OutboxStatus.PENDING, next_attempt_at=now)
+        .values(status=OutboxStatus.PENDING, next_attempt_at=now),
+        execution_options=NO_SYNC,
     )
 
 

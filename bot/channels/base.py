@@ -42,6 +42,9 @@ class HoldMessage(Exception):
 
 
 class Channel(Protocol):
+    """A channel may also set `holds_messages = False` when it never raises `HoldMessage`: the
+    engine then skips releasing held messages on each step of its users (`App.add_channel`)."""
+
     name: str
     limits: RateLimits
 

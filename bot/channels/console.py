@@ -22,6 +22,7 @@ NAME = "console"
 
 class ConsoleChannel:
     name = NAME
+    holds_messages = False  # every message can go out at any time (no 24-hour window)
     limits = RateLimits()
 
     def __init__(

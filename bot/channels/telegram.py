@@ -74,6 +74,7 @@ class TelegramChannel:
     `allow_paid_broadcast` and the overall limit is up to 1,000 a second."""
 
     name = NAME
+    holds_messages = False  # every message can go out at any time (no 24-hour window)
     limits = RateLimits(
         per_second=DEFAULT_PER_SECOND,
         per_chat_per_second=1,
