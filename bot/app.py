@@ -113,6 +113,7 @@ async def create_app(
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
     engine.after_commit.append(sender.wake)
+    engine.direct = sender  # answers sent straight after the commit (one process: not in_order)
     public_copies = PublicCopies(sessions, router.services[PHOTOS], router.services[BLUR], clock)
     engine.after_commit.append(public_copies.wake)
     app = App(settings, db, sessions, engine, sender, channels, public_copies)

@@ -70,6 +70,12 @@ class OutboxSender:
         self._limiters: dict[str, KeyedLimiter] = {}
         self._paused_until: dict[str, float] = {}  # channel -> event-loop time, after a 429
         self._workers: dict[ChatKey, asyncio.Task[None]] = {}
+        # The rows each chat's worker goes through; more can join until it is finishing (removed).
+        self._rows: dict[ChatKey, list[OutboxMessage]] = {}
+        # Chats with a message of theirs waiting for a retry (ids): nothing of theirs is sent
+        # straight from a step (`claim_for`) until it is settled.
+        self._held_back: dict[ChatKey, set[int]] = {}
+        self._background: set[asyncio.Task[None]] = set()
         self._in_flight = 0
         self._marks: list[tuple[dict[str, object], asyncio.Future[None]]] = []
         self._marking: asyncio.Task[None] | None = None
@@ -83,6 +89,7 @@ class OutboxSender:
         `idle_poll` seconds for retries that became due."""
         try:
             await self.release_dead_claims()
+            await self._load_held_back()
         except Exception:
             log.exception("outbox: could not look for claims of stopped senders")
         while True:
@@ -119,10 +126,75 @@ class OutboxSender:
             for key, rows in by_chat.items():
                 if skip is not None:
                     skip.update(row.id for row in rows)
-                self._in_flight += len(rows)
-                started += len(rows)
-                self._workers[key] = asyncio.create_task(self._work(key, rows), name=f"outbox {key}")
+                if self._enqueue(key, rows):
+                    started += len(rows)
+                else:
+                    self._give_back(rows)
             return started
+
+    def claim_for(self, channel: str, chat_id: str) -> tuple[str, datetime] | None:
+        """A step's answer to this chat may be written claimed by this sender (until the returned
+        time) and handed over by `take` after the commit: when this process can send to the chat
+        and no earlier message of the chat waits for a retry. See `Engine.direct`."""
+        target = self.channels.get(channel)
+        key = (channel, chat_id)
+        if target is None or not target.delivers_to(chat_id) or self._held_back.get(key):
+            return None
+        if self._in_flight >= self.max_in_flight:
+            return None
+        return self.name, self.clock() + timedelta(seconds=self.claim_seconds)
+
+    def take(self, rows: list[OutboxMessage]) -> None:
+        """Committed rows claimed for this sender by a step (`claim_for`): sent at once, after what
+        the chat's worker already has, without waiting for a claim round."""
+        by_chat: dict[ChatKey, list[OutboxMessage]] = {}
+        for row in rows:
+            by_chat.setdefault((row.channel, row.chat_id), []).append(row)
+        for key, chat_rows in by_chat.items():
+            if self._held_back.get(key) or not self._enqueue(key, chat_rows):
+                self._give_back(chat_rows)  # due again: the claim round keeps the chat's order
+
+    def _enqueue(self, key: ChatKey, rows: list[OutboxMessage]) -> bool:
+        """Give rows to the chat's worker, starting one if none runs. False when the chat's worker
+        is finishing and takes nothing more."""
+        if key in self._workers:
+            running = self._rows.get(key)
+            if running is None:
+                return False
+            running.extend(rows)
+        else:
+            self._rows[key] = list(rows)
+            self._workers[key] = asyncio.create_task(self._work(key, self._rows[key]), name=f"outbox {key}")
+        self._in_flight += len(rows)
+        return True
+
+    def _give_back(self, rows: list[OutboxMessage]) -> None:
+        """Rows claimed but not given to a worker are due again at once (in the background)."""
+        task = asyncio.get_running_loop().create_task(self._unclaim([row.id for row in rows]))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _load_held_back(self) -> None:
+        """At start-up: chats with a message waiting for a retry (from before a restart)."""
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.id).where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.attempts > 0,
+                    OutboxMessage.next_attempt_at > self.clock(),
+                )
+            )
+            for channel, chat_id, row_id in rows:
+                self._held_back.setdefault((channel, chat_id), set()).add(row_id)
+
+    def _settled(self, row: OutboxMessage) -> None:
+        """A row is sent or given up: its chat is no longer held back by it."""
+        key = (row.channel, row.chat_id)
+        waiting = self._held_back.get(key)
+        if waiting is not None:
+            waiting.discard(row.id)
+            if not waiting:
+                del self._held_back[key]
 
     async def _claim(self, limit: int, busy: set[ChatKey], skip: set[int]) -> dict[ChatKey, list[OutboxMessage]]:
         """Due rows, by chat, claimed for this sender: locked with FOR UPDATE SKIP LOCKED on
@@ -198,17 +270,21 @@ class OutboxSender:
                 del by_chat[key]
 
     async def _work(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
+        """Send a chat's rows in order; rows handed over meanwhile (`take`) join the end of `rows`."""
         done: set[int] = set()
         try:
             await self._send_chat(key, rows, done)
+            self._rows.pop(key, None)  # finishing: nothing more joins (no await since the last row)
             await self._unclaim([row.id for row in rows if row.id not in done])
         except asyncio.CancelledError:  # a clean stop: what was not sent is due again at once
+            self._rows.pop(key, None)
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._unclaim([row.id for row in rows]))  # sent ones are not pending
             raise
         except Exception:  # a database error while marking: the rows stay pending, found again
             log.exception("outbox worker for %s/%s failed", *key)
         finally:
+            self._rows.pop(key, None)
             del self._workers[key]
             self._in_flight -= len(rows)
             self.wake()
@@ -281,6 +357,7 @@ class OutboxSender:
                 external_id = await channel.send(row.chat_id, Reply.from_json(row.payload))
             except HoldMessage as exc:
                 log.info("outbox %s held for %s/%s: %s", row.id, *key, exc)
+                self._settled(row)
                 await self._mark(row.id, status=OutboxStatus.WAITING, last_error=str(exc))
                 continue
             except SendError as exc:
@@ -294,6 +371,7 @@ class OutboxSender:
                     await self._retry(row, exc.reason, delay=exc.retry_after, count=False)
                     return  # keep this chat's order: the rest waits for the retry
                 if exc.permanent:
+                    self._settled(row)
                     await self._mark(row.id, status=OutboxStatus.FAILED, last_error=exc.reason)
                     continue
                 await self._retry(row, exc.reason)
@@ -310,9 +388,11 @@ class OutboxSender:
         attempts = row.attempts + (1 if count else 0)
         if attempts >= self.max_attempts:
             log.error("outbox %s: gave up after %d tries: %s", row.id, attempts, reason)
+            self._settled(row)
             await self._mark(row.id, status=OutboxStatus.FAILED, attempts=attempts, last_error=reason)
             return
         wait = delay if delay is not None else self.base_backoff * 2 ** (attempts - 1)
+        self._held_back.setdefault((row.channel, row.chat_id), set()).add(row.id)
         await self._mark(
             row.id,
             attempts=attempts,
@@ -323,6 +403,7 @@ class OutboxSender:
     async def _sent(self, row: OutboxMessage, external_id: str | None) -> None:
         """Mark a row sent. The farewell after /forget is deleted instead (its chat id names someone
         who is gone), and a document's bytes (a /mydata copy) are not kept once it is out."""
+        self._settled(row)
         if row.payload.get("kind") == FAREWELL:
             await self._write(delete(OutboxMessage).where(OutboxMessage.id == row.id), row.id)
             return

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import inspect, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -37,7 +37,7 @@ from storage.models import (
     OutboxStatus,
     User,
 )
-from storage.outbox import queue_message, sent_payload
+from storage.outbox import queue_after_step, queued_chats, sent_payload
 from storage.sites import remember_location
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,24 @@ class Prefetched:
         self.states.clear()
 
 
+class DirectSender(Protocol):
+    """The outbox sender of this process (bot.outbox.OutboxSender), as the engine sees it: a
+    step's answer to the chat that wrote is written already claimed by it and handed over after
+    the commit, instead of waiting for the sender's next claim round."""
+
+    def claim_for(self, channel: str, chat_id: str) -> tuple[str, datetime] | None:
+        """(sender name, claimed until) when this sender can take the chat's answer now."""
+        ...
+
+    def take(self, rows: list[OutboxMessage]) -> None:
+        """Send these committed rows, claimed for this sender."""
+        ...
+
+
+STEP_HANDOFF = "taza.handoff.step"  # session.info: the running step's claimed answers
+HANDOFF = "taza.handoff"  # session.info: the claimed answers of the transaction's finished steps
+
+
 class Engine:
     def __init__(
         self,
@@ -112,6 +130,10 @@ class Engine:
         # Channels that never hold a message back in the outbox (`bot.channels.base.HoldMessage`):
         # a step on them need not release held ones. Unknown channels are assumed to hold.
         self.never_holding: set[str] = set()
+        # The outbox sender of this process, for answers sent straight after the commit. Only in
+        # one process (not `in_order`) on a channel that never holds: elsewhere ordering within a
+        # chat needs the sender's claim round, which sees every process's rows.
+        self.direct: DirectSender | None = None
 
     # --- inbox ---------------------------------------------------------------------------------
     async def store(self, incomings: Sequence[Incoming]) -> None:
@@ -178,12 +200,13 @@ class Engine:
                     with about(incoming):
                         result = await self._step_in_savepoint(session, incoming, media, claimed, known)
                         outcomes.append((incoming, result))
+            handed = session.info.pop(HANDOFF, [])
         except Exception:  # the commit itself failed: nothing of the batch is applied
             log.exception("a batch of %d updates failed; processing them one by one", len(incomings))
             for incoming in incomings:
                 await self.process(incoming)
             return
-        self._committed()
+        self._committed(handed)
         for incoming, result in outcomes:
             if result is None:
                 await self.process(incoming)
@@ -215,9 +238,12 @@ class Engine:
                     claimed.discard(key)  # the same update twice in a batch runs once
                 elif not await self._claim(session, incoming):
                     return StepResult.DUPLICATE
-                return await self._run_step(session, incoming, media, known)
+                result = await self._run_step(session, incoming, media, known)
+            session.info.setdefault(HANDOFF, []).extend(session.info.pop(STEP_HANDOFF, []))
+            return result
         except Exception as exc:
             log.exception("step failed for %s/%s", incoming.channel, incoming.update_key)
+            session.info.pop(STEP_HANDOFF, None)  # rolled back: nothing to send
             if known is not None:
                 known.forget()
             async with session.begin_nested():
@@ -242,11 +268,13 @@ class Engine:
                     self._observe(incoming, StepResult.DUPLICATE, started)
                     return True
                 result = await self._run_step(session, target, media)
+            handed = session.info.pop(STEP_HANDOFF, [])
         except Exception as exc:  # one broken step must not lose the update nor stop the chat
             log.exception("step failed for %s/%s", target.channel, target.update_key)
             await self._record_failure(target, exc)
             result = StepResult.FAILED
-        self._committed()
+            handed = []
+        self._committed(handed)
         self._observe(target, result, started)
         return target.update_key == incoming.update_key
 
@@ -359,7 +387,7 @@ class Engine:
                         "then please go on more slowly."
                     )
                 )
-                self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now, incoming)
+                await self._write_outbox(session, [(incoming.channel, incoming.chat_id, warning)], now, incoming)
             return StepResult.LIMITED
         if not incoming.is_group and incoming.channel not in self.never_holding:
             await _release_held(session, incoming, now)
@@ -395,7 +423,8 @@ class Engine:
         elif ctx.state != state_row.state or state_row in session.new:  # no UPDATE when nothing moved
             state_row.state = ctx.state
             state_row.updated_at = now
-        self._write_outbox(session, ctx.outbox, now, incoming)
+        handed = await self._write_outbox(session, ctx.outbox, now, incoming, direct=True)
+        session.info[STEP_HANDOFF] = handed
         return StepResult.OK
 
     def translator_for(self, user: User, incoming: Incoming) -> Translator:
@@ -561,14 +590,38 @@ class Engine:
     async def _ask_consent(self, ctx: Ctx) -> None:
         await self.router.commands["start"].use_for("").handler(ctx)
 
-    def _write_outbox(
-        self, session: AsyncSession, outbox: list[tuple[str, str, Reply]], now: datetime, incoming: Incoming
-    ) -> None:
-        """Replies to the chat that wrote go ahead of the notices a step sends to others."""
+    async def _write_outbox(
+        self,
+        session: AsyncSession,
+        outbox: list[tuple[str, str, Reply]],
+        now: datetime,
+        incoming: Incoming,
+        *,
+        direct: bool = False,
+    ) -> list[OutboxMessage]:
+        """Replies to the chat that wrote go ahead of the notices a step sends to others. With
+        `direct`, the replies are claimed for this process's sender (see `DirectSender`); the
+        claimed rows are returned, to hand over once committed."""
+        messages = []
         for channel, chat_id, reply in outbox:
             own = channel == incoming.channel and chat_id == incoming.chat_id
             priority = OutboxPriority.REPLY if own else OutboxPriority.BOT_INITIATED
-            queue_message(session, channel, chat_id, reply.to_json(), now, priority)
+            messages.append((channel, chat_id, reply.to_json(), priority))
+        own_chat = (incoming.channel, incoming.chat_id)
+        sender = self.direct
+        if (
+            not direct
+            or sender is None
+            or self.in_order
+            or incoming.channel not in self.never_holding
+            or own_chat in queued_chats(session)  # something queued earlier for this chat goes first
+        ):
+            return await queue_after_step(session, messages, now)
+
+        def claim(channel: str, chat_id: str) -> tuple[str, datetime] | None:
+            return sender.claim_for(channel, chat_id) if (channel, chat_id) == own_chat else None
+
+        return await queue_after_step(session, messages, now, claim)
 
     async def _record_failure(self, incoming: Incoming, exc: Exception) -> None:
         """Mark the update as handled with its error and tell the user, in a fresh transaction."""
@@ -600,9 +653,11 @@ class Engine:
             text=tr._("Sorry, something went wrong on our side. Please try again."),
             choices=(Choice(MENU, tr._("⬅️ Menu")),),
         )
-        self._write_outbox(session, [(incoming.channel, incoming.chat_id, reply)], self.clock(), incoming)
+        await self._write_outbox(session, [(incoming.channel, incoming.chat_id, reply)], self.clock(), incoming)
 
-    def _committed(self) -> None:
+    def _committed(self, handed: list[OutboxMessage] | None = None) -> None:
+        if handed and self.direct is not None:
+            self.direct.take(handed)
         for callback in self.after_commit:
             callback()
 

@@ -3,14 +3,14 @@ transaction (a conversation step's or a job's), so the message exists only if th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxPriority
+from storage.models import OutboxMessage, OutboxPriority, OutboxStatus
 
 
 def queue_message(
@@ -27,6 +27,7 @@ def queue_message(
         channel=channel, chat_id=chat_id, payload=payload, created_at=now, next_attempt_at=now, priority=priority
     )
     session.add(row)
+    queued_chats(session).add((channel, chat_id))
     return row
 
 
@@ -52,8 +53,49 @@ async def queue_messages(
         }
         for channel, chat_id, payload in messages
     ]
+    queued_chats(session).update((channel, chat_id) for channel, chat_id, _ in messages)
     for start in range(0, len(rows), BATCH):
         await session.execute(insert(OutboxMessage), rows[start : start + BATCH])
+
+
+async def queue_after_step(
+    session: AsyncSession,
+    messages: Sequence[tuple[str, str, dict[str, Any], int]],
+    now: datetime,
+    claim: Callable[[str, str], tuple[str, datetime] | None] = lambda channel, chat_id: None,
+) -> list[OutboxMessage]:
+    """A conversation step's answers (channel, chat id, payload, priority), in one INSERT without
+    ORM objects, after what the step queued itself (flushed first, so ids keep the order).
+
+    `claim(channel, chat_id)` may answer (sender, until): that message is written already claimed
+    by that sender (bot/outbox.py), which sends it straight after the commit. Returned: the claimed
+    messages, as detached rows for the sender."""
+    if not messages:
+        return []
+    if session.new:
+        await session.flush()
+    rows = []
+    for channel, chat_id, payload, priority in messages:
+        claimed_by, due = claim(channel, chat_id) or (None, now)
+        rows.append({"channel": channel, "chat_id": chat_id, "payload": payload, "created_at": now,
+                     "next_attempt_at": due, "priority": priority, "claimed_by": claimed_by})
+    queued_chats(session).update((row["channel"], row["chat_id"]) for row in rows if not row["claimed_by"])
+    table = OutboxMessage.__table__
+    if not any(row["claimed_by"] for row in rows):
+        await session.execute(insert(table), rows)
+        return []
+    ids = (await session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)).scalars()
+    return [
+        OutboxMessage(id=row_id, attempts=0, status=OutboxStatus.PENDING, **row)
+        for row_id, row in zip(ids, rows)
+        if row["claimed_by"]
+    ]
+
+
+def queued_chats(session: AsyncSession) -> set[tuple[str, str]]:
+    """The chats this transaction queued messages for that no sender has claimed: a step's own
+    answer is not sent ahead of them (`Engine._write_outbox`)."""
+    return session.info.setdefault("taza.queued_chats", set())
 
 
 async def sent_payload(session: AsyncSession, channel: str, chat_id: str, external_id: str) -> dict[str, Any] | None:
