@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.channels.base import RateLimits, SendError
 from bot.outbox import OutboxSender
-from handlers.types import MediaRef, Reply
+from handlers.types import Kind, MediaRef, Reply
 from storage.models import OutboxMessage, OutboxStatus
 
 
@@ -195,3 +195,55 @@ async def test_a_slow_group_does_not_hold_back_other_chats(app, clock) -> None:
     for task in list(sender._workers.values()):
         task.cancel()
     await asyncio.gather(*sender._workers.values(), return_exceptions=True)
+
+
+def instant_channel(fail=lambda n, chat_id, text: None) -> ScriptedChannel:
+    """A channel that never holds messages back, as Telegram: answers go straight to the sender."""
+    channel = ScriptedChannel(fail)
+    channel.holds_messages = False
+    return channel
+
+
+async def test_an_answer_is_claimed_in_its_step_and_sent_after_the_commit(app, clock) -> None:
+    """No claim round between a step and its answer: the step writes the answer claimed by this
+    process's sender, and the commit hands it over."""
+    from tests.support.chat import Chat
+
+    channel = instant_channel()
+    app.add_channel(channel)
+    dana = Chat(app, "dana", channel="telegram")
+    await app.engine.receive(dana._incoming(Kind.COMMAND, command="help", args="", text="/help"))
+    async with app.sessions() as s:
+        row = (await s.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == "dana"))).one()
+    assert row.claimed_by == app.sender.name and row.next_attempt_at > clock()
+    for _ in range(100):  # sent by the worker the commit started, with no flush or dispatch
+        if channel.delivered:
+            break
+        await asyncio.sleep(0.01)
+    assert [chat for chat, _ in channel.delivered] == ["dana"]
+    await app.sender.flush()  # the worker marks it sent
+    assert await statuses(app) == {OutboxStatus.SENT: 1}
+
+
+async def test_an_answer_waits_behind_the_chats_message_in_retry(app, clock) -> None:
+    """The chat's first answer failed and waits for its retry: the next answer is not handed over
+    ahead of it, and both arrive in order once the retry is due."""
+    from tests.support.chat import Chat
+
+    channel = instant_channel(lambda n, chat_id, text: ConnectionError("reset") if n == 1 else None)
+    app.add_channel(channel)
+    app.sender.base_backoff = 10
+    dana = Chat(app, "dana", channel="telegram")
+    await app.engine.receive(dana._incoming(Kind.COMMAND, command="help", args="", text="/help"))
+    await app.sender.flush()
+    assert channel.delivered == []  # the first send failed: retry in 10 s
+    await app.engine.receive(dana._incoming(Kind.COMMAND, command="language", args="", text="/language"))
+    await app.sender.flush()
+    assert channel.delivered == []  # not ahead of the first answer
+    clock.advance(seconds=11)
+    await app.sender.flush()
+    help_text, language_text = (text for _, text in channel.delivered)
+    assert "/help" not in language_text and len(channel.delivered) == 2
+    async with app.sessions() as s:
+        payloads = (await s.scalars(select(OutboxMessage.payload).order_by(OutboxMessage.id))).all()
+    assert [p["text"] for p in payloads] == [help_text, language_text]

@@ -21,6 +21,9 @@ class CollectingChannel:
 
     def __init__(self, name: str = "console") -> None:
         self.name = name
+        # As the real channels: only WhatsApp holds messages back (its 24-hour window), so on the
+        # others a step's answer is handed straight to the sender (Engine.direct).
+        self.holds_messages = name == "whatsapp"
         self.sent: dict[str, list[Reply]] = {}
         self.media: dict[str, bytes] = {}
 
