@@ -37,7 +37,7 @@ from storage.models import (
     OutboxStatus,
     User,
 )
-from storage.outbox import queue_after_step, queued_chats, sent_payload
+from storage.outbox import chats_with_backlog, queue_after_step, queued_chats, sent_payload
 from storage.sites import remember_location
 
 log = logging.getLogger(__name__)
@@ -76,17 +76,22 @@ class Prefetched:
 
     identities: dict[tuple[str, str], Identity] = field(default_factory=dict)
     states: dict[tuple[str, str], ConversationState] = field(default_factory=dict)
+    # Chats with a message queued before the batch that this process's sender does not hold.
+    backlog: set[tuple[str, str]] = field(default_factory=set)
 
     def forget(self) -> None:
         """After a step's rollback, which expired what it touched: later steps look up afresh."""
         self.identities.clear()
-        self.states.clear()
+        self.states.clear()  # (the backlog stays: a rollback removes no one else's messages)
 
 
 class DirectSender(Protocol):
     """The outbox sender of this process (bot.outbox.OutboxSender), as the engine sees it: a
     step's answer to the chat that wrote is written already claimed by it and handed over after
-    the commit, instead of waiting for the sender's next claim round."""
+    the commit, instead of waiting for the sender's next claim round. Not when the chat has a
+    message queued before that the sender does not have in hand: a chat's order is kept."""
+
+    name: str
 
     def claim_for(self, channel: str, chat_id: str) -> tuple[str, datetime] | None:
         """(sender name, claimed until) when this sender can take the chat's answer now."""
@@ -318,7 +323,8 @@ class Engine:
 
     async def _prefetch(self, session: AsyncSession, incomings: Sequence[Incoming]) -> Prefetched:
         """Load a batch's senders (identity, user and the user's identities) and its chats'
-        conversation states in two queries, instead of two per step."""
+        conversation states in two queries, instead of two per step, and (for `direct`) which
+        of its chats have older messages waiting."""
         senders = list({(i.channel, i.sender_id) for i in incomings})
         identities = (
             await session.scalars(
@@ -335,6 +341,7 @@ class Engine:
         return Prefetched(
             {(identity.channel, identity.external_id): identity for identity in identities},
             {(state.channel, state.chat_id): state for state in states},
+            await chats_with_backlog(session, chats, self.direct.name) if self.direct else set(),
         )
 
     async def _claim_all(self, session: AsyncSession, incomings: Sequence[Incoming]) -> set[tuple[str, str]]:
@@ -423,7 +430,7 @@ class Engine:
         elif ctx.state != state_row.state or state_row in session.new:  # no UPDATE when nothing moved
             state_row.state = ctx.state
             state_row.updated_at = now
-        handed = await self._write_outbox(session, ctx.outbox, now, incoming, direct=True)
+        handed = await self._write_outbox(session, ctx.outbox, now, incoming, direct=True, known=known)
         session.info[STEP_HANDOFF] = handed
         return StepResult.OK
 
@@ -598,6 +605,7 @@ class Engine:
         incoming: Incoming,
         *,
         direct: bool = False,
+        known: Prefetched | None = None,
     ) -> list[OutboxMessage]:
         """Replies to the chat that wrote go ahead of the notices a step sends to others. With
         `direct`, the replies are claimed for this process's sender (see `DirectSender`); the
@@ -615,7 +623,11 @@ class Engine:
             or self.in_order
             or incoming.channel not in self.never_holding
             or own_chat in queued_chats(session)  # something queued earlier for this chat goes first
+            or not any((channel, chat_id) == own_chat for channel, chat_id, _, _ in messages)
         ):
+            return await queue_after_step(session, messages, now)
+        backlog = known.backlog if known is not None else await chats_with_backlog(session, [own_chat], sender.name)
+        if own_chat in backlog:
             return await queue_after_step(session, messages, now)
 
         def claim(channel: str, chat_id: str) -> tuple[str, datetime] | None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxPriority, OutboxStatus
@@ -90,6 +90,25 @@ async def queue_after_step(
         for row_id, row in zip(ids, rows)
         if row["claimed_by"]
     ]
+
+
+async def chats_with_backlog(
+    session: AsyncSession, chats: Sequence[tuple[str, str]], sender: str
+) -> set[tuple[str, str]]:
+    """Of these chats, those with a message due or waiting that `sender` does not have in hand
+    (queued by a job, claimed by another process): a step's answer must not overtake it."""
+    if not chats:
+        return set()
+    rows = await session.execute(
+        select(OutboxMessage.channel, OutboxMessage.chat_id)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            tuple_(OutboxMessage.channel, OutboxMessage.chat_id).in_(list(chats)),
+            or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != sender),
+        )
+        .distinct()
+    )
+    return {(channel, chat_id) for channel, chat_id in rows}
 
 
 def queued_chats(session: AsyncSession) -> set[tuple[str, str]]:
