@@ -39,6 +39,7 @@ from tests.support.telegram_emulator import TOKEN, Sent, TelegramEmulator  # noq
 
 ASTANA = (51.1282, 71.4306)
 STEPS = ["/start", "English", "✅", "📸", "photo", "location", "bag", "1", "Send the report"]
+BY_STEP: dict[int, list[float]] = defaultdict(list)  # the latest run's waits, by the input's place
 
 TAZA_SCRIPT = """
 import sys
@@ -87,6 +88,7 @@ class Person:
     def __init__(self, emu: ChatEmulator, chat: int, timeout: float, waits: list[float]) -> None:
         self.emu, self.chat, self.timeout, self.waits = emu, chat, timeout, waits
         self.seen = 0
+        self.step = 0
 
     async def act(self, send: Callable[[], Any], answered: Callable[[Sent], bool]) -> Sent:
         """Send one input and wait for the newest answer that `answered` accepts."""
@@ -99,6 +101,8 @@ class Person:
             found = next((m for m in reversed(messages[self.seen :]) if answered(m)), None)
             if found is not None:
                 self.waits.append(time.perf_counter() - started)
+                BY_STEP[self.step].append(self.waits[-1])
+                self.step += 1
                 self.seen = len(messages)
                 return found
             event.clear()
@@ -240,12 +244,17 @@ async def report_flow(users: int, timeout: float, tmp: Path) -> tuple[dict[str, 
     env = taza_env(url, tmp, "crowd")
     taza = BotProcess(emu, TAZA_SCRIPT, env, tmp)
     await taza.start()
+    BY_STEP.clear()
     waits = []
     started = time.perf_counter()
     results = await asyncio.gather(
         *(reporter(emu, n, photos[n], timeout, waits) for n in range(users)), return_exceptions=True
     )
     result = summary("Taza, SQLite", waits, results, time.perf_counter() - started)
+    result["by_step"] = {
+        STEPS[step]: (statistics.median(w) * 1000, sorted(w)[max(0, int(len(w) * 0.99) - 1)] * 1000)
+        for step, w in sorted(BY_STEP.items())
+    }
     await asyncio.sleep(2.0)  # late doubles
     result["thanks_doubled"] = sum(
         max(0, sum("TZ-" in m.body for m in emu.by_chat[10_000 + n]) - 1) for n in range(users)
@@ -297,6 +306,8 @@ async def main() -> None:
             print(f"reports {taza['reports']} of {args.users} (lost {max(0, lost)}, people with two "
                   f"{taza['people_doubled']}), «thank you» doubled {taza['thanks_doubled']}, "
                   f"RSS after the crowd {taza['rss']:.0f} MB")
+            print("by input, p50/p99 ms: " + ", ".join(
+                f"{name} {p50:.0f}/{p99:.0f}" for name, (p50, p99) in taza["by_step"].items()))
             if taza["errors"]:
                 print("first error:", repr(taza["errors"][0])[:300])
         if args.many:

@@ -109,6 +109,7 @@ async def create_app(
         fallback_language=settings.FALLBACK_LANGUAGE,
     )
     engine.admit = InputLimiter(settings.INPUTS_PER_MINUTE)
+    engine.media_preparers.append(router.services[PHOTOS].prepare_ahead)
     engine.in_order = db.dialect.name == "postgresql"  # web processes side by side: per-chat locks
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)

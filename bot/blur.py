@@ -16,6 +16,8 @@ import asyncio
 import io
 import os
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,6 +71,18 @@ def public_jpeg(original: bytes, detector: Detector, extra: list[Box] = (), *, w
     return out.getvalue(), found
 
 
+BLUR_NICENESS = 10  # public copies can wait; a conversation's next answer cannot
+
+
+def _lower_priority() -> None:
+    """The blur thread (and the OpenCV workers it starts) yields the CPU to the conversations:
+    on Linux a thread has its own nice value. Elsewhere it simply runs at the same priority."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BLUR_NICENESS)
+    except (AttributeError, OSError):
+        pass
+
+
 class PhotoBlur:
     """The BLUR service (handlers.services.BlurService): makes the public copy of a stored photo
     under MEDIA_DIR/public/, replacing an older one atomically (a reader never sees half a file)."""
@@ -76,6 +90,9 @@ class PhotoBlur:
     def __init__(self, media_dir: Path, detector: Detector | None = None) -> None:
         self.media_dir = Path(media_dir)
         self._detector = detector
+        # The detector does one photo at a time: its queue waits in this thread of its own, not in
+        # the threads steps share (photo decoding), which a crowd's photos would otherwise fill.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blur", initializer=_lower_priority)
 
     @property
     def detector(self) -> Detector:
@@ -87,7 +104,8 @@ class PhotoBlur:
 
     async def make(self, original_path: str, extra: list[list] = (), *, whole: bool = False) -> tuple[str, list[list]]:
         """(public path, boxes found as [kind, x, y, w, h]); the work runs in a thread."""
-        return await asyncio.to_thread(self.make_sync, original_path, list(extra), whole)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, self.make_sync, original_path, list(extra), whole)
 
     def make_sync(self, original_path: str, extra: list[list], whole: bool) -> tuple[str, list[list]]:
         from bot.blur_detector import Box

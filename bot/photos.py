@@ -60,19 +60,39 @@ class StoredPhoto:
         }
 
 
+AHEAD_KEPT = 64  # photos prepared ahead and not ingested yet (a step that did not want the photo)
+
+
 class PhotoStore:
     def __init__(self, media_dir: Path) -> None:
         self.media_dir = Path(media_dir)
         self.ingested: list[str] = []  # paths stored: bot/public_copies.py blurs them after the commit
+        # Incoming photos decoded before their step (`prepare_ahead`), by the sha256 of the bytes.
+        self._ahead: dict[str, Prepared | PhotoRejected] = {}
 
+    async def prepare_ahead(self, data: bytes) -> None:
+        """Decode, check and hash an incoming photo before its step's transaction (the engine's
+        `media_preparers`): a batch's photos are prepared side by side in threads, never while
+        the batch holds the database's write lock. `ingest` then only writes the files."""
+        key = hashlib.sha256(data).hexdigest()
+        try:
+            result: Prepared | PhotoRejected = await asyncio.to_thread(prepare, data)
+        except PhotoRejected as exc:
+            result = exc
+        self._ahead[key] = result
+        while len(self._ahead) > AHEAD_KEPT:
+            del self._ahead[next(iter(self._ahead))]
 
     async def ingest(self, data: bytes) -> StoredPhoto:
         """Check, normalise and store; raises PhotoRejected. The decoding runs in a thread so
         that other chats go on while a 12-megapixel JPEG is decoded."""
-        return await asyncio.to_thread(self.ingest_sync, data)
+        ahead = self._ahead.pop(hashlib.sha256(data).hexdigest(), None)
+        if isinstance(ahead, PhotoRejected):
+            raise ahead
+        return await asyncio.to_thread(self.ingest_sync, data, ahead)
 
-    def ingest_sync(self, data: bytes) -> StoredPhoto:
-        prepared = prepare(data)
+    def ingest_sync(self, data: bytes, prepared: Prepared | None = None) -> StoredPhoto:
+        prepared = prepared or prepare(data)
         name = prepared.sha256
         path = f"photos/{name[:2]}/{name}.jpg"
         thumb_path = f"thumbs/{name[:2]}/{name}.jpg"

@@ -124,6 +124,9 @@ class Engine:
         self.clock = clock
         self.fallback_language = fallback_language  # when neither the user nor the channel says
         self.media_fetchers: dict[str, MediaFetcher] = {}
+        # Work on an incoming file that needs no database (decoding a photo), done before the
+        # step's transaction: a batch's photos side by side, never under the write lock.
+        self.media_preparers: list[Callable[[bytes], Awaitable[None]]] = []
         self.after_commit: list[Callable[[], None]] = []  # e.g. wake the outbox sender
         # The per-person input limit (bot.ratelimit.InputLimiter); None: no limit.
         self.admit: Callable[[Incoming, datetime], Admission] | None = None
@@ -180,6 +183,7 @@ class Engine:
         started = time.perf_counter()
         with about(incoming):
             media = await self._fetch_media(incoming)
+            await self._prepare_media([media])
             while not await self._process_next(incoming, media, started):
                 pass
 
@@ -194,6 +198,7 @@ class Engine:
             return
         started = time.perf_counter()
         medias = await asyncio.gather(*(self._fetch_media(incoming) for incoming in incomings))
+        await self._prepare_media(medias)
         outcomes: list[tuple[Incoming, StepResult | None]] = []
         try:
             async with self.sessions() as session, session.begin():
@@ -357,6 +362,14 @@ class Engine:
             execution_options=NO_SYNC,
         )
         return {(channel, key) for channel, key in rows}
+
+    async def _prepare_media(self, medias: Sequence[Media]) -> None:
+        """Run the media preparers on every fetched file at once; a failure only means the step
+        does the work itself."""
+        work = [prepare(media.data) for media in medias if media.data for prepare in self.media_preparers]
+        for outcome in await asyncio.gather(*work, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.warning("preparing an incoming file failed: %r", outcome)
 
     async def _fetch_media(self, incoming: Incoming) -> Media:
         ref = incoming.photo
