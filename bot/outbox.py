@@ -101,6 +101,9 @@ class OutboxSender:
             try:
                 await self.dispatch()
             except Exception:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():  # a stop, seen through a cut-off query
+                    raise asyncio.CancelledError from None
                 log.exception("outbox dispatch failed; retrying shortly")
 
     async def flush(self) -> int:

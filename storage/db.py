@@ -78,7 +78,8 @@ class WriterGate:
     def __init__(self, timeout: float = 10.0) -> None:
         self.timeout = timeout
         self._lock: asyncio.Lock | None = None
-        self._holder: object | None = None
+        self._holder: object | None = None  # the DBAPI connection (pool check-in knows only that)
+        self._holder_conn: object | None = None  # its SQLAlchemy Connection (commit and rollback)
 
     def enter(self, conn: Any) -> None:
         from sqlalchemy.exc import MissingGreenlet
@@ -97,13 +98,22 @@ class WriterGate:
             self._lock = asyncio.Lock()
             await_only(self._lock.acquire())
         self._holder = conn.connection.dbapi_connection
+        self._holder_conn = conn
 
     def leave(self, conn: Any) -> None:
-        self.release(conn.connection.dbapi_connection)
+        """At commit or rollback. Compared by the Connection object: a transaction cut off by a
+        cancellation has an invalidated connection, whose DBAPI connection can no longer be asked
+        for, and its rollback must still hand the gate over (else the next one waits `timeout`)."""
+        if self._holder_conn is not None and self._holder_conn is conn:
+            self._hand_over()
 
     def release(self, dbapi_connection: object) -> None:
-        if self._lock is not None and self._holder is not None and self._holder is dbapi_connection:
-            self._holder = None
+        if self._holder is not None and self._holder is dbapi_connection:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        self._holder = self._holder_conn = None
+        if self._lock is not None and self._lock.locked():
             self._lock.release()
 
 
