@@ -37,30 +37,14 @@ sys.path.insert(0, str(ROOT))
 from tests.support import images  # noqa: E402
 from tests.support.telegram_emulator import TOKEN, Sent, TelegramEmulator  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scale import ECHO_SCRIPT, free_port, no_limits_script, rss_mb  # noqa: E402
+
 ASTANA = (51.1282, 71.4306)
 STEPS = ["/start", "English", "✅", "📸", "photo", "location", "bag", "1", "Send the report"]
 BY_STEP: dict[int, list[float]] = defaultdict(list)  # the latest run's waits, by the input's place
 
-TAZA_SCRIPT = """
-import sys
-from bot.channels.base import RateLimits
-from bot.channels.telegram import TelegramChannel
-from bot.cli import main
-TelegramChannel.limits = RateLimits()  # no platform limits, like the emulator and the echo bot
-sys.exit(main([]))
-"""
-ECHO_SCRIPT = """
-import asyncio, sys
-from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-bot = Bot(sys.argv[1], session=AiohttpSession(api=TelegramAPIServer.from_base(sys.argv[2])))
-dp = Dispatcher()
-@dp.message()
-async def echo(m):
-    await m.answer(m.text or "?")
-asyncio.run(dp.start_polling(bot, polling_timeout=1, handle_signals=False))
-"""
+TAZA_SCRIPT = no_limits_script()  # `python -m bot`: polling with BOT_TOKEN
 
 
 class ChatEmulator(TelegramEmulator):
@@ -169,10 +153,7 @@ class BotProcess:
 
     def rss_mb(self) -> float:
         assert self.proc is not None
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+        return rss_mb(self.proc.pid)
 
     async def stop(self) -> None:
         if self.proc is not None:
@@ -181,15 +162,11 @@ class BotProcess:
 
 
 def taza_env(emu_url: str, tmp: Path, name: str) -> dict[str, str]:
-    import socket
-
-    with socket.socket() as sock:  # the web server (healthz, Open311) runs beside the bot
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "DATABASE_URL", "BOT_TOKEN"))}
     return {**keep, "PYTHONPATH": str(ROOT), "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu_url,
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / name}.db", "MEDIA_DIR": str(tmp / f"{name}-media"),
-            "INPUTS_PER_MINUTE": "10000", "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)}
+            "INPUTS_PER_MINUTE": "10000", "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": str(free_port())}  # the web server (healthz, Open311) runs beside the bot
 
 
 async def in_waves(people: list[Callable[[], Any]], wave: int) -> list[Any]:

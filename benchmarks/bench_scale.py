@@ -137,14 +137,20 @@ async def run_taza(
         TelegramChannel.limits = original  # type: ignore[misc]
 
 
-WEB_SCRIPT = """
+def no_limits_script(*command: str) -> str:
+    """`python -c` text running `python -m bot COMMAND` without Telegram's limits (like the emulator
+    and the echo bot)."""
+    return f"""
 import sys
 from bot.channels.base import RateLimits
 from bot.channels.telegram import TelegramChannel
 from bot.cli import main
-TelegramChannel.limits = RateLimits()  # no platform limits, like the emulator and the echo bot
-sys.exit(main(["web"]))
+TelegramChannel.limits = RateLimits()
+sys.exit(main({list(command)!r}))
 """
+
+
+WEB_SCRIPT = no_limits_script("web")
 SECRET = "bench-webhook-secret"
 
 
@@ -157,7 +163,7 @@ async def run_web_processes(url: str, processes: int, users: int, messages: int,
 
     emu = CountingEmulator()
     api = await emu.start()
-    ports = [_free_port() for _ in range(processes)]
+    ports = [free_port() for _ in range(processes)]
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WEB_SCRIPT], cwd=tmp,
@@ -198,7 +204,7 @@ async def run_web_processes(url: str, processes: int, users: int, messages: int,
             await emu.close()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
@@ -236,7 +242,7 @@ async def cold_start(command: list[str], env: dict[str, str], cwd: Path) -> tupl
             await asyncio.sleep(0.01)
         seconds = time.perf_counter() - started
         await asyncio.sleep(1.0)
-        rss = _rss_mb(proc.pid)
+        rss = rss_mb(proc.pid)
     finally:
         proc.terminate()
         await asyncio.to_thread(proc.wait, 60)  # the emulator must keep answering meanwhile
@@ -244,7 +250,7 @@ async def cold_start(command: list[str], env: dict[str, str], cwd: Path) -> tupl
     return seconds, rss
 
 
-def _rss_mb(pid: int) -> float:
+def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024

@@ -276,18 +276,18 @@ class OutboxSender:
         """Send a chat's rows in order; rows handed over meanwhile (`take`) join the end of `rows`."""
         done: set[int] = set()
         try:
-            await self._send_chat(key, rows, done)
-            self._rows.pop(key, None)  # finishing: nothing more joins (no await since the last row)
+            try:
+                await self._send_chat(key, rows, done)
+            finally:
+                self._rows.pop(key, None)  # finishing: nothing more joins (no await since the last row)
             await self._unclaim([row.id for row in rows if row.id not in done])
         except asyncio.CancelledError:  # a clean stop: what was not sent is due again at once
-            self._rows.pop(key, None)
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._unclaim([row.id for row in rows]))  # sent ones are not pending
             raise
         except Exception:  # a database error while marking: the rows stay pending, found again
             log.exception("outbox worker for %s/%s failed", *key)
         finally:
-            self._rows.pop(key, None)
             del self._workers[key]
             self._in_flight -= len(rows)
             self.wake()

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
-from sqlalchemy import inspect, select, tuple_, update
+from sqlalchemy import Select, inspect, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -332,12 +332,7 @@ class Engine:
         of its chats have older messages waiting."""
         senders = list({(i.channel, i.sender_id) for i in incomings})
         identities = (
-            await session.scalars(
-                select(Identity)
-                .join(Identity.user)
-                .where(tuple_(Identity.channel, Identity.external_id).in_(senders))
-                .options(contains_eager(Identity.user).joinedload(User.identities))
-            )
+            await session.scalars(_identities_with_users(tuple_(Identity.channel, Identity.external_id).in_(senders)))
         ).unique().all()
         chats = list({(i.channel, i.chat_id) for i in incomings})
         states = await session.scalars(
@@ -367,6 +362,8 @@ class Engine:
         """Run the media preparers on every fetched file at once; a failure only means the step
         does the work itself."""
         work = [prepare(media.data) for media in medias if media.data for prepare in self.media_preparers]
+        if not work:  # most updates carry no file
+            return
         for outcome in await asyncio.gather(*work, return_exceptions=True):
             if isinstance(outcome, Exception):
                 log.warning("preparing an incoming file failed: %r", outcome)
@@ -465,10 +462,7 @@ class Engine:
             return self._seen(incoming, identity.user, identity, now)
         identity = (
             await session.scalars(
-                select(Identity)
-                .join(Identity.user)
-                .where(Identity.channel == incoming.channel, Identity.external_id == incoming.sender_id)
-                .options(contains_eager(Identity.user).joinedload(User.identities))
+                _identities_with_users(Identity.channel == incoming.channel, Identity.external_id == incoming.sender_id)
             )
         ).unique().first()
         if identity is None:
@@ -685,6 +679,16 @@ class Engine:
             self.direct.take(handed)
         for callback in self.after_commit:
             callback()
+
+
+def _identities_with_users(*conditions: Any) -> Select[tuple[Identity]]:
+    """Identities with their user and the user's identities, in one query (a step needs all three)."""
+    return (
+        select(Identity)
+        .join(Identity.user)
+        .where(*conditions)
+        .options(contains_eager(Identity.user).joinedload(User.identities))
+    )
 
 
 async def _release_held(session: AsyncSession, incoming: Incoming, now: datetime) -> None:

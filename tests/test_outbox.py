@@ -12,6 +12,8 @@ from bot.channels.base import RateLimits, SendError
 from bot.outbox import OutboxSender
 from handlers.types import Kind, MediaRef, Reply
 from storage.models import OutboxMessage, OutboxStatus
+from storage.outbox import queue_messages as queue_notices
+from tests.support.chat import Chat
 
 
 class ScriptedChannel:
@@ -208,7 +210,6 @@ async def test_an_answer_is_claimed_in_its_step_and_sent_after_the_commit(app, c
     """No claim round between a step and its answer: the step writes the answer claimed by this
     process's sender, and the commit hands it over. Not on PostgreSQL, where several processes
     share the outbox and the claim round keeps each chat's order among them."""
-    from tests.support.chat import Chat
 
     channel = instant_channel()
     app.add_channel(channel)
@@ -233,8 +234,6 @@ async def test_an_answer_is_claimed_in_its_step_and_sent_after_the_commit(app, c
 async def test_an_answer_waits_behind_what_a_job_queued_for_the_chat(app, clock) -> None:
     """A notice a job queued for the chat and not sent yet goes out before the answer to the
     person's next message: each chat's messages go out in the order they were queued."""
-    from storage.outbox import queue_messages as queue_notices
-    from tests.support.chat import Chat
 
     channel = instant_channel()
     app.add_channel(channel)
@@ -250,7 +249,6 @@ async def test_an_answer_waits_behind_what_a_job_queued_for_the_chat(app, clock)
 async def test_an_answer_waits_behind_the_chats_message_in_retry(app, clock) -> None:
     """The chat's first answer failed and waits for its retry: the next answer is not handed over
     ahead of it, and both arrive in order once the retry is due."""
-    from tests.support.chat import Chat
 
     channel = instant_channel(lambda n, chat_id, text: ConnectionError("reset") if n == 1 else None)
     app.add_channel(channel)
