@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.moderation.test_cli_moderation import bot
+from tests.support.cli import bot
 
 
 def test_add_and_remove_organisers(tmp_path: Path) -> None:

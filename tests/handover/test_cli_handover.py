@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.moderation.test_cli_moderation import bot
+from tests.support.cli import bot
 
 
 def test_api_keys_and_region_connections(tmp_path: Path) -> None:

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-
-def bot(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(
-        os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/cli.db", MEDIA_DIR=str(tmp_path / "media"), **(env or {})
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.support.cli import bot
 
 
 def test_admin_and_jobs_commands(tmp_path: Path) -> None:
