@@ -116,6 +116,7 @@ async def run_taza(
     from bot.channels.base import RateLimits
     from bot.channels.telegram import TelegramChannel, run_telegram
     from bot.config import Settings
+    from bot.lifecycle import freeze_start_up
 
     original = TelegramChannel.limits
     if not limits:  # no platform limits, like the emulator and the echo bot
@@ -126,6 +127,7 @@ async def run_taza(
     values = dict(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=emu.url, DATABASE_URL=url, MEDIA_DIR=media, INPUTS_PER_MINUTE=10_000)
     values.update(settings)
     app = await create_app(Settings(_env_file=None, **values))
+    freeze_start_up()  # as `python -m bot` does before it serves (bot.lifecycle.run_until_stopped)
     task = asyncio.gather(app.sender.run(), run_telegram(app, polling_timeout=1))
     try:
         return await chat_load(emu, users, messages)

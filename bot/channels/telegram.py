@@ -42,6 +42,7 @@ from aiogram.utils.token import TokenValidationError
 from bot.app import App
 from bot.channels.base import RateLimits, SendError, media_file, read_file_limited
 from bot.channels.telegram_inbox import BatchStore, InboxWriter
+from bot.channels.telegram_models import KeepResponseModels
 from bot.channels.telegram_retry import RetryMiddleware
 from bot.channels.telegram_updates import ALLOWED_UPDATES, NAME, callback_data, parse_callback_data, poll_key
 from bot.config import ConfigError, Settings
@@ -60,6 +61,7 @@ DOWNLOAD_TIMEOUT = 60
 def build_bot(settings: Settings, retries: int = 3) -> Bot:
     api = TelegramAPIServer.from_base(settings.TELEGRAM_API_URL) if settings.TELEGRAM_API_URL else PRODUCTION
     session = AiohttpSession(api=api)
+    session.middleware(KeepResponseModels())
     session.middleware(RetryMiddleware(max_retries=retries))
     try:
         return Bot(settings.BOT_TOKEN or "", session=session)
@@ -248,6 +250,8 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Pieces of at most `limit` characters as Telegram counts them (UTF-16 units), cut at line
     breaks where there are any, else at a space."""
+    if units(text) <= limit:  # nearly every message: one piece, counted once
+        return [text.strip("\n")] if text.strip() else []
     chunks: list[str] = []
     current = ""
     for line in text.splitlines(keepends=True):
