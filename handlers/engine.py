@@ -27,7 +27,7 @@ from handlers.log_context import about
 from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
-from storage.db import insert_ignoring_conflicts, lock_chat
+from storage.db import insert_ignoring_conflicts, lock_chat, lock_chats
 from storage.models import (
     ConversationState,
     Identity,
@@ -202,13 +202,17 @@ class Engine:
         outcomes: list[tuple[Incoming, StepResult | None]] = []
         try:
             async with self.sessions() as session, session.begin():
-                claimed = known = None
-                if not self.in_order:  # one process: the batch's bookkeeping in a few statements
-                    claimed = await self._claim_all(session, incomings)
-                    known = await self._prefetch(session, incomings)
+                ready = incomings
+                if self.in_order:  # the batch's chats locked first; a chat behind another process waits
+                    ready = await self._ready_in_order(session, incomings)
+                claimed = await self._claim_all(session, ready)
+                known = await self._prefetch(session, ready)
+                now = {id(incoming) for incoming in ready}
                 for incoming, media in zip(incomings, medias):
                     with about(incoming):
-                        result = await self._step_in_savepoint(session, incoming, media, claimed, known)
+                        result = None  # not now: runs alone after the batch
+                        if id(incoming) in now:
+                            result = await self._step_in_savepoint(session, incoming, media, claimed, known)
                         outcomes.append((incoming, result))
             handed = session.info.pop(HANDOFF, [])
         except Exception:  # the commit itself failed: nothing of the batch is applied
@@ -228,26 +232,17 @@ class Engine:
         session: AsyncSession,
         incoming: Incoming,
         media: Media,
-        claimed: set[tuple[str, str]] | None,
-        known: Prefetched | None,
-    ) -> StepResult | None:
-        """One step of a batch; None when it must wait for its chat's older update. `claimed`: the
-        batch's updates already claimed together (`_claim_all`), `known`: its senders (`_prefetch`);
-        None to claim and look up here."""
+        claimed: set[tuple[str, str]],
+        known: Prefetched,
+    ) -> StepResult:
+        """One step of a batch. `claimed`: the batch's updates claimed together (`_claim_all`),
+        `known`: its senders and chat states (`_prefetch`)."""
         try:
             async with session.begin_nested():
-                if self.in_order:
-                    await lock_chat(session, incoming.channel, incoming.chat_id)
-                    first = await self._next_in_chat(session, incoming)
-                    if first is not None and first.update_key != incoming.update_key:
-                        return None
-                if claimed is not None:
-                    key = (incoming.channel, incoming.update_key)
-                    if key not in claimed:
-                        return StepResult.DUPLICATE
-                    claimed.discard(key)  # the same update twice in a batch runs once
-                elif not await self._claim(session, incoming):
+                key = (incoming.channel, incoming.update_key)
+                if key not in claimed:
                     return StepResult.DUPLICATE
+                claimed.discard(key)  # the same update twice in a batch runs once
                 result = await self._run_step(session, incoming, media, known)
             session.info.setdefault(HANDOFF, []).extend(session.info.pop(STEP_HANDOFF, []))
             return result
@@ -343,6 +338,44 @@ class Engine:
             {(state.channel, state.chat_id): state for state in states},
             await chats_with_backlog(session, chats, self.direct.name) if self.direct else set(),
         )
+
+    async def _ready_in_order(self, session: AsyncSession, incomings: Sequence[Incoming]) -> list[Incoming]:
+        """Several processes (`in_order`): take the locks of all the batch's chats (in one sorted
+        order, so two processes never wait for each other), then keep the updates that are next in
+        their chat. An update behind an older one of its chat that is not in this batch (another
+        process stored it) is left out with the chat's later ones: it runs alone after the batch,
+        older update first (`process`). The locks are held until the batch commits."""
+        chats = sorted({(i.channel, i.chat_id) for i in incomings})
+        await lock_chats(session, chats)
+        waiting = await session.execute(
+            select(InboxUpdate.channel, InboxUpdate.chat_id, InboxUpdate.update_key)
+            .where(
+                tuple_(InboxUpdate.channel, InboxUpdate.chat_id).in_(chats),
+                InboxUpdate.processed_at.is_(None),
+            )
+            .order_by(InboxUpdate.id)
+        )
+        queue: dict[tuple[str, str], list[str]] = {}
+        for channel, chat_id, update_key in waiting:
+            queue.setdefault((channel, chat_id), []).append(update_key)
+        ready: list[Incoming] = []
+        blocked: set[tuple[str, str]] = set()
+        position: dict[tuple[str, str], int] = {}
+        readied: set[str] = set()
+        for incoming in incomings:
+            chat = (incoming.channel, incoming.chat_id)
+            if chat in blocked:
+                continue
+            pending = queue.get(chat, [])
+            if incoming.update_key in pending and incoming.update_key not in readied:
+                at = position.get(chat, 0)
+                if pending[at] != incoming.update_key:  # an older update of the chat is not in this batch
+                    blocked.add(chat)
+                    continue
+                position[chat] = at + 1
+                readied.add(incoming.update_key)
+            ready.append(incoming)  # (one done already, or twice in the batch, is a duplicate at its claim)
+        return ready
 
     async def _claim_all(self, session: AsyncSession, incomings: Sequence[Incoming]) -> set[tuple[str, str]]:
         """Mark a batch's updates processed in one statement; returns the (channel, key) of those

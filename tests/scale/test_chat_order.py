@@ -1,6 +1,7 @@
 """Two web processes on one PostgreSQL database, each receiving some of the same chats' updates
-(a load balancer spreads them), each processing what it received at once: every step is applied
-once, none is lost, and each chat sees its steps in the order its updates were stored."""
+(a load balancer spreads them), each processing what it received at once, update by update or in
+batches (group commit): every step is applied once, none is lost, and each chat sees its steps in
+the order its updates were stored."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.i18n import translators
-from bot.inbox import ChatQueues
+from bot.inbox import BatchQueue, ChatQueues
 from handlers.context import Ctx
 from handlers.engine import Engine
 from handlers.router import Router
@@ -53,13 +54,17 @@ def update(chat: int, n: int) -> Incoming:
     )
 
 
-async def test_two_processes_never_interleave_a_chat_on_postgresql(postgres_url: str) -> None:
+@pytest.mark.parametrize("queueing", ["per_chat", "batches"])
+async def test_two_processes_never_interleave_a_chat_on_postgresql(postgres_url: str, queueing: str) -> None:
     await databases.truncate_all(postgres_url)
     dbs = [create_engine(postgres_url), create_engine(postgres_url)]
     engines = [Engine(session_factory(db), counting_router(), translators()) for db in dbs]
     for engine in engines:
         engine.in_order = True
-    queues = [ChatQueues(engine.process) for engine in engines]
+    queues = [
+        ChatQueues(engine.process) if queueing == "per_chat" else BatchQueue(engine.process_batch, max_batch=40)
+        for engine in engines
+    ]
     rng = random.Random(12)
     try:
         received: list[tuple[int, Incoming]] = []
