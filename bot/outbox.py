@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import Channel, HoldMessage, SendError
+from bot.group_commit import GroupCommit
 from bot.lease import alive, process_name
 from bot.ratelimit import KeyedLimiter
 from handlers.types import FAREWELL, Reply
@@ -77,8 +78,7 @@ class OutboxSender:
         self._held_back: dict[ChatKey, set[int]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._in_flight = 0
-        self._marks: list[tuple[dict[str, object], asyncio.Future[None]]] = []
-        self._marking: asyncio.Task[None] | None = None
+        self._marks: GroupCommit[dict[str, object]] = GroupCommit(self._write_marks)
         self.rate_limited = 0  # 429 answers seen since start (the broadcast benchmark reports it)
 
     def wake(self) -> None:
@@ -420,31 +420,14 @@ class OutboxSender:
 
     async def _mark(self, row_id: int, **values: object) -> None:
         """Record a send's outcome; returns once it is written. The outcomes of every chat's
-        worker that finish at about the same time are written together, in one transaction
-        (one commit per round instead of one per message)."""
-        written = asyncio.get_running_loop().create_future()
-        self._marks.append(({"id": row_id, **values}, written))
-        if self._marking is None or self._marking.done():
-            self._marking = asyncio.create_task(self._write_marks())
-        await asyncio.shield(written)
+        worker that finish at about the same time are written together (`GroupCommit`)."""
+        await self._marks.write([{"id": row_id, **values}])
 
-    async def _write_marks(self) -> None:
-        while self._marks:
-            await asyncio.sleep(0)  # let the other workers of this round add theirs
-            batch, self._marks = self._marks, []
-            groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
-            for values, _ in batch:
-                groups.setdefault(tuple(sorted(values)), []).append(values)
-            try:
-                await self._write_all([(update(OutboxMessage), rows) for rows in groups.values()], batch[0][0]["id"])
-            except Exception as exc:
-                for _, written in batch:
-                    if not written.done():
-                        written.set_exception(exc)
-                continue
-            for _, written in batch:
-                if not written.done():
-                    written.set_result(None)
+    async def _write_marks(self, marks: list[dict[str, object]]) -> None:
+        groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+        for values in marks:
+            groups.setdefault(tuple(sorted(values)), []).append(values)
+        await self._write_all([(update(OutboxMessage), rows) for rows in groups.values()], marks[0]["id"])
 
     async def _write(self, statement: Executable, row_id: int) -> None:
         await self._write_all([(statement, None)], row_id)

@@ -23,6 +23,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, TelegramObject, Update
 
 from bot.channels.telegram_updates import to_incoming
+from bot.group_commit import GroupCommit
 from bot.inbox import BatchQueue, ChatQueues
 from handlers.engine import Engine
 from handlers.types import Incoming
@@ -41,6 +42,8 @@ class InboxWriter(BaseMiddleware):
         self._answers: set[asyncio.Task[None]] = set()
         # Updates `BatchStore` converted and stored, by update key, until handled here.
         self.stored: dict[str, Incoming] = {}
+        # Webhook requests arriving together are stored in one insert (one commit per round).
+        self._inbox: GroupCommit[Incoming] = GroupCommit(lambda incomings: self.engine.store(incomings))
 
     async def __call__(
         self,
@@ -70,7 +73,7 @@ class InboxWriter(BaseMiddleware):
         delay = 0.5
         while True:
             try:
-                await self.engine.store(incomings)
+                await self._inbox.write(incomings)
                 return
             except Exception:
                 log.exception("cannot store %d update(s); retrying in %.1fs", len(incomings), delay)
