@@ -73,3 +73,50 @@ async def test_overlong_text_is_cut_before_steps(app, chat: Chat) -> None:
     await chat.onboard("English")
     replies = await chat.send("x" * 50_000)
     assert "choose one of the options" in replies[0].text
+
+
+async def test_a_failing_step_of_a_batch_rolls_back_alone(app, monkeypatch) -> None:
+    """Group commit: three people's messages in one batch, Bob's step fails. Alice and Carol are
+    answered and their steps applied; Bob gets the apology and nothing of his step is kept; each
+    message counts once against the input limit although the batch ran twice."""
+    people = {name: Chat(app, name) for name in ("alice", "bob", "carol")}
+    for person in people.values():
+        await person.onboard("English")
+        person.seen = len(person.history)
+    profile = app.engine.router.steps["menu.main"]
+
+    async def broken_for_bob(ctx) -> None:
+        if ctx.incoming.chat_id != "bob":
+            return await profile(ctx)
+        ctx.user.display_name = "half-applied"
+        ctx.reply("never sent")
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(app.engine.router.steps, "menu.main", broken_for_bob)
+    counted: list[str] = []
+    admit = app.engine.admit
+
+    def counting(incoming, now):
+        counted.append(incoming.update_key)
+        return admit(incoming, now)
+
+    monkeypatch.setattr(app.engine, "admit", counting)
+    batch = [person._incoming(Kind.TEXT, text="My profile") for person in people.values()]
+    await app.engine.store(batch)
+    await app.engine.process_batch(batch)
+    await app.sender.flush()
+
+    answers = {name: [reply.text for reply in person.history[person.seen :]] for name, person in people.items()}
+    assert answers["bob"] == ["Sorry, something went wrong on our side. Please try again."]
+    for name in ("alice", "carol"):
+        assert answers[name] and "Sorry" not in answers[name][0] and "never sent" not in answers[name]
+    assert sorted(counted) == sorted(incoming.update_key for incoming in batch)
+    async with app.sessions() as s:
+        names = set((await s.scalars(select(User.display_name))).all())
+        assert "half-applied" not in names
+        rows = {row.chat_id: row for row in await s.scalars(select(InboxUpdate).where(
+            InboxUpdate.update_key.in_([incoming.update_key for incoming in batch])))}
+        assert "boom" in rows["bob"].error and rows["alice"].error is None and rows["carol"].error is None
+        assert all(row.processed_at is not None for row in rows.values())
+        states = {chat: (await s.get(ConversationState, ("console", chat))).state.get("step") for chat in people}
+    assert states["alice"] == states["carol"] == "profile.main" and states["bob"] == "menu.main"
