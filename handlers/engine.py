@@ -38,7 +38,14 @@ from storage.models import (
     OutboxStatus,
     User,
 )
-from storage.outbox import chats_with_backlog, queue_after_step, queued_chats, sent_payload
+from storage.outbox import (
+    chats_with_backlog,
+    defer_writes,
+    queue_after_step,
+    queued_chats,
+    sent_payload,
+    write_deferred,
+)
 from storage.sites import remember_location
 
 log = logging.getLogger(__name__)
@@ -244,6 +251,8 @@ class Engine:
             claimed = await self._claim_all(session, ready)
             known = await self._prefetch(session, ready)
             now = {id(incoming) for incoming in ready}
+            if not savepoints:  # the steps' answers in one INSERT (none would survive a failed step)
+                defer_writes(session)
             for incoming, media in zip(incomings, medias):
                 with about(incoming):
                     result = None  # not now: runs alone after the batch
@@ -252,6 +261,7 @@ class Engine:
                             session, incoming, media, claimed, known, admissions, savepoint=savepoints
                         )
                     outcomes.append((incoming, result))
+            await write_deferred(session)
         return outcomes, session.info.pop(HANDOFF, [])
 
     async def _batch_step(

@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, tuple_
+from sqlalchemy import event, insert, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.models import OutboxMessage, OutboxPriority, OutboxStatus
 
@@ -65,11 +66,12 @@ async def queue_after_step(
     claim: Callable[[str, str], tuple[str, datetime] | None] = lambda channel, chat_id: None,
 ) -> list[OutboxMessage]:
     """A conversation step's answers (channel, chat id, payload, priority), in one INSERT without
-    ORM objects, after what the step queued itself (flushed first, so ids keep the order).
+    ORM objects, after what the step queued itself (flushed first, so ids keep the order). After
+    `defer_writes`, the INSERT waits to take several steps' answers at once.
 
     `claim(channel, chat_id)` may answer (sender, until): that message is written already claimed
     by that sender (bot/outbox.py), which sends it straight after the commit. Returned: the claimed
-    messages, as detached rows for the sender."""
+    messages, as detached rows for the sender (their ids are set once written)."""
     if not messages:
         return []
     if session.new:
@@ -80,16 +82,61 @@ async def queue_after_step(
         rows.append({"channel": channel, "chat_id": chat_id, "payload": payload, "created_at": now,
                      "next_attempt_at": due, "priority": priority, "claimed_by": claimed_by})
     queued_chats(session).update((row["channel"], row["chat_id"]) for row in rows if not row["claimed_by"])
-    table = OutboxMessage.__table__
-    if not any(row["claimed_by"] for row in rows):
-        await session.execute(insert(table), rows)
-        return []
-    ids = (await session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)).scalars()
-    return [
-        OutboxMessage(id=row_id, attempts=0, status=OutboxStatus.PENDING, **row)
-        for row_id, row in zip(ids, rows)
-        if row["claimed_by"]
+    claimed = [
+        (row, OutboxMessage(attempts=0, status=OutboxStatus.PENDING, **row)) if row["claimed_by"] else (row, None)
+        for row in rows
     ]
+    deferred = session.info.get(DEFERRED)
+    if deferred is not None:
+        deferred.extend(claimed)
+    else:
+        await session.run_sync(_insert, claimed)
+    return [message for _, message in claimed if message is not None]
+
+
+DEFERRED = "taza.outbox.deferred"  # session.info: answers waiting for their INSERT
+
+
+def defer_writes(session: AsyncSession) -> None:
+    """Group commit: from now on `queue_after_step` keeps the answers in memory. They are written
+    in one INSERT before anything else goes to the database through this session (a statement, a
+    flush), so no query ever misses them and the ids keep the order in which they were queued;
+    and at the latest by `write_deferred`, before the commit."""
+    session.info[DEFERRED] = []
+
+
+async def write_deferred(session: AsyncSession) -> None:
+    """Write what `defer_writes` kept (the end of a batch, before its commit)."""
+    if session.info.get(DEFERRED):
+        await session.run_sync(_write_deferred)
+
+
+def _write_deferred(session: Session, *_: Any) -> None:
+    deferred = session.info.get(DEFERRED)
+    if deferred:
+        session.info[DEFERRED] = []
+        _insert(session, deferred)
+
+
+def _insert(session: Session, rows: list[tuple[dict[str, Any], OutboxMessage | None]]) -> None:
+    """INSERT the rows; those with a claimed message get its id (RETURNING, in the rows' order)."""
+    table = OutboxMessage.__table__
+    values = [row for row, _ in rows]
+    if not any(message is not None for _, message in rows):
+        session.connection().execute(insert(table), values)
+        return
+    ids = session.connection().execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), values)
+    for row_id, (_, message) in zip(ids.scalars(), rows):
+        if message is not None:
+            message.id = row_id
+
+
+def _write_before_statement(state: ORMExecuteState) -> None:
+    _write_deferred(state.session)
+
+
+event.listen(Session, "do_orm_execute", _write_before_statement)
+event.listen(Session, "before_flush", _write_deferred)
 
 
 async def chats_with_backlog(

@@ -12,6 +12,7 @@ from bot.channels.base import RateLimits, SendError
 from bot.outbox import OutboxSender
 from handlers.types import Kind, MediaRef, Reply
 from storage.models import OutboxMessage, OutboxStatus
+from storage.outbox import defer_writes, queue_after_step, queue_message, write_deferred
 from storage.outbox import queue_messages as queue_notices
 from tests.support.chat import Chat
 
@@ -267,3 +268,27 @@ async def test_an_answer_waits_behind_the_chats_message_in_retry(app, clock) -> 
     async with app.sessions() as s:
         payloads = (await s.scalars(select(OutboxMessage.payload).order_by(OutboxMessage.id))).all()
     assert [p["text"] for p in payloads] == [help_text, language_text]
+
+
+async def test_deferred_answers_are_written_before_anything_reads_or_adds_to_the_outbox(app, clock) -> None:
+    """Group commit's one INSERT for many steps' answers: a query in between sees them, a message
+    added through the ORM comes after them, and the claimed ones get their ids."""
+    now = clock()
+
+    def claim(channel: str, chat_id: str):
+        return ("me", now) if chat_id == "a" else None
+
+    async with app.sessions() as session, session.begin():
+        defer_writes(session)
+        handed = await queue_after_step(session, [("console", "a", {"text": "1"}, 0), ("console", "b", {"text": "2"}, 0)], now, claim)
+        assert handed[0].id is None  # not written yet
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 2  # written first
+        await queue_after_step(session, [("console", "a", {"text": "3"}, 0)], now)
+        queue_message(session, "console", "a", {"text": "4"}, now)
+        await session.flush()  # the ORM's row goes after the answer queued before it
+        await queue_after_step(session, [("console", "a", {"text": "5"}, 0)], now)
+        await write_deferred(session)
+        texts = (await session.scalars(select(OutboxMessage.payload).order_by(OutboxMessage.id))).all()
+        claimed_id = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.claimed_by == "me"))
+    assert [payload["text"] for payload in texts] == ["1", "2", "3", "4", "5"]
+    assert handed[0].id == claimed_id

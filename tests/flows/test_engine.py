@@ -120,3 +120,29 @@ async def test_a_failing_step_of_a_batch_rolls_back_alone(app, monkeypatch) -> N
         assert all(row.processed_at is not None for row in rows.values())
         states = {chat: (await s.get(ConversationState, ("console", chat))).state.get("step") for chat in people}
     assert states["alice"] == states["carol"] == "profile.main" and states["bob"] == "menu.main"
+
+
+async def test_a_batch_answers_as_the_same_messages_one_by_one(app) -> None:
+    """Group commit keeps a conversation as it is: Bob's three messages processed in one batch
+    (their answers written together) get the answers Alice's get one by one, in the same order,
+    and a later step of the batch sees the answers of the earlier ones (the numbered choice)."""
+    alice, bob = Chat(app, "alice"), Chat(app, "bob")
+    for person in (alice, bob):
+        await person.onboard("English")
+    texts = ["/menu", "1", "/help"]
+    one_by_one = [reply.text for text in texts for reply in await alice.send(text)]
+
+    bob.seen = len(bob.history)
+    batch = [
+        bob._incoming(Kind.COMMAND, command="menu", text="/menu"),
+        bob._incoming(Kind.TEXT, text="1"),
+        bob._incoming(Kind.COMMAND, command="help", text="/help"),
+    ]
+    await app.engine.store(batch)
+    await app.engine.process_batch(batch)
+    await app.sender.flush()
+    together = [reply.text for reply in bob.history[bob.seen :]]
+    assert together == [text.replace("Alice", "Bob") for text in one_by_one]
+    async with app.sessions() as s:
+        ids = (await s.scalars(select(OutboxMessage.id).where(OutboxMessage.chat_id == "bob").order_by(OutboxMessage.id))).all()
+        assert len(ids) == len(bob.history)
