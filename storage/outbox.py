@@ -125,8 +125,13 @@ def _insert(session: Session, rows: list[tuple[dict[str, Any], OutboxMessage | N
     if not any(message is not None for _, message in rows):
         session.connection().execute(insert(table), values)
         return
-    ids = session.connection().execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), values)
-    for row_id, (_, message) in zip(ids.scalars(), rows):
+    connection = session.connection()
+    # SQLAlchemy keeps RETURNING in the rows' order by one INSERT per row on SQLite, which has no
+    # ordered form. Under SQLite's single writer, a multi-row INSERT numbers its rows in order:
+    # there, the ids sorted are the rows' ids.
+    ordered = connection.dialect.name != "sqlite"
+    ids = connection.execute(insert(table).returning(table.c.id, sort_by_parameter_order=ordered), values).scalars().all()
+    for row_id, (_, message) in zip(ids if ordered else sorted(ids), rows):
         if message is not None:
             message.id = row_id
 

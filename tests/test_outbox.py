@@ -292,3 +292,16 @@ async def test_deferred_answers_are_written_before_anything_reads_or_adds_to_the
         claimed_id = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.claimed_by == "me"))
     assert [payload["text"] for payload in texts] == ["1", "2", "3", "4", "5"]
     assert handed[0].id == claimed_id
+
+
+async def test_claimed_answers_written_together_get_their_own_ids(app, clock) -> None:
+    """The ids handed to the sender after one multi-row INSERT name the rows they were written as."""
+    now = clock()
+    messages = [("console", "a" if n % 2 else "b", {"text": str(n)}, 0) for n in range(1, 8)]
+    async with app.sessions() as session, session.begin():
+        defer_writes(session)
+        handed = await queue_after_step(session, messages, now, lambda channel, chat_id: ("me", now) if chat_id == "a" else None)
+        await write_deferred(session)
+        stored = dict((await session.execute(select(OutboxMessage.id, OutboxMessage.payload))).all())
+    assert [message.payload["text"] for message in handed] == ["1", "3", "5", "7"]
+    assert all(stored[message.id] == message.payload for message in handed)
