@@ -78,6 +78,9 @@ class OutboxSender:
         self._held_back: dict[ChatKey, set[int]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._in_flight = 0
+        # The last claim round may have left due rows behind (a chat busy, the round full): a
+        # worker that finishes then starts another round. Otherwise none is needed.
+        self._left_behind = False
         self._marks: GroupCommit[dict[str, object]] = GroupCommit(self._write_marks)
         self.rate_limited = 0  # 429 answers seen since start (the broadcast benchmark reports it)
 
@@ -123,6 +126,7 @@ class OutboxSender:
         async with self._lock:
             room = self.max_in_flight - self._in_flight
             if room <= 0:
+                self._left_behind = True
                 return 0
             by_chat = await self._claim(room, set(self._workers), skip or set())
             started = 0
@@ -173,7 +177,7 @@ class OutboxSender:
 
     def _give_back(self, rows: list[OutboxMessage]) -> None:
         """Rows claimed but not given to a worker are due again at once (in the background)."""
-        task = asyncio.get_running_loop().create_task(self._unclaim([row.id for row in rows]))
+        task = asyncio.get_running_loop().create_task(self._unclaim([row.id for row in rows], wake=True))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -227,12 +231,16 @@ class OutboxSender:
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=OutboxMessage)
             by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
-            for row in (await session.scalars(query)).all():
+            found = (await session.scalars(query)).all()
+            self._left_behind = bool(busy) or len(found) >= limit
+            for row in found:
                 if row.id in skip or not self.channels[row.channel].delivers_to(row.chat_id):
                     continue
                 rows = by_chat.setdefault((row.channel, row.chat_id), [])
                 if len(rows) < self.per_chat_batch:
                     rows.append(row)
+                else:
+                    self._left_behind = True
             await self._keep_chat_order(session, by_chat)
             ids = [row.id for rows in by_chat.values() for row in rows]
             if ids:
@@ -275,12 +283,15 @@ class OutboxSender:
     async def _work(self, key: ChatKey, rows: list[OutboxMessage]) -> None:
         """Send a chat's rows in order; rows handed over meanwhile (`take`) join the end of `rows`."""
         done: set[int] = set()
+        all_sent = False
         try:
             try:
                 await self._send_chat(key, rows, done)
             finally:
                 self._rows.pop(key, None)  # finishing: nothing more joins (no await since the last row)
-            await self._unclaim([row.id for row in rows if row.id not in done])
+            left = [row.id for row in rows if row.id not in done]
+            await self._unclaim(left)
+            all_sent = not left
         except asyncio.CancelledError:  # a clean stop: what was not sent is due again at once
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._unclaim([row.id for row in rows]))  # sent ones are not pending
@@ -290,7 +301,8 @@ class OutboxSender:
         finally:
             del self._workers[key]
             self._in_flight -= len(rows)
-            self.wake()
+            if self._left_behind or not all_sent:  # else a claim round would find nothing
+                self.wake()
 
     def _limiter(self, channel: Channel) -> KeyedLimiter:
         limiter = self._limiters.get(channel.name)
@@ -306,9 +318,10 @@ class OutboxSender:
         while (delay := self._paused_until.get(channel, 0.0) - loop.time()) > 0:
             await asyncio.sleep(delay)
 
-    async def _unclaim(self, ids: list[int]) -> None:
+    async def _unclaim(self, ids: list[int], *, wake: bool = False) -> None:
         """Rows claimed but not tried (a chat's earlier message is waiting for a retry) are due
-        again at once; the retry still goes first, as they wait behind it."""
+        again at once; the retry still goes first, as they wait behind it. With `wake`, the
+        claim round looks for them at once."""
         if ids:
             statement = (
                 update(OutboxMessage)
@@ -316,6 +329,8 @@ class OutboxSender:
                 .values(next_attempt_at=self.clock(), claimed_by=None)
             )
             await self._write(statement, ids[0])
+            if wake:
+                self.wake()
 
     async def release_dead_claims(self) -> int:
         """At start-up: rows claimed by a sender on this host whose process is gone (kill -9) are

@@ -113,6 +113,10 @@ class DirectSender(Protocol):
         """Send these committed rows, claimed for this sender."""
         ...
 
+    def wake(self) -> None:
+        """Look for due rows now (its claim round)."""
+        ...
+
 
 STEP_HANDOFF = "taza.handoff.step"  # session.info: the running step's claimed answers
 HANDOFF = "taza.handoff"  # session.info: the claimed answers of the transaction's finished steps
@@ -217,16 +221,16 @@ class Engine:
         admissions: dict[int, Admission] = {}  # the input limit counts each update once, whatever runs twice
         try:
             try:
-                outcomes, handed = await self._batch_transaction(incomings, medias, admissions, savepoints=False)
+                outcomes, handed, wake = await self._batch_transaction(incomings, medias, admissions, savepoints=False)
             except _StepFailed as failed:
                 log.info("a step of a batch failed (%r); the batch runs again, each step in a savepoint", failed.__cause__)
-                outcomes, handed = await self._batch_transaction(incomings, medias, admissions, savepoints=True)
+                outcomes, handed, wake = await self._batch_transaction(incomings, medias, admissions, savepoints=True)
         except Exception:  # the commit itself failed: nothing of the batch is applied
             log.exception("a batch of %d updates failed; processing them one by one", len(incomings))
             for incoming in incomings:
                 await self.process(incoming)
             return
-        self._committed(handed)
+        self._committed(handed, wake)
         for incoming, result in outcomes:
             if result is None:
                 await self.process(incoming)
@@ -240,9 +244,10 @@ class Engine:
         admissions: dict[int, Admission],
         *,
         savepoints: bool,
-    ) -> tuple[list[tuple[Incoming, StepResult | None]], list[OutboxMessage]]:
-        """The batch's steps in one transaction; each outcome is None for a step left to run alone
-        after the batch. Without `savepoints`, a failing step raises `_StepFailed` (all rolled back)."""
+    ) -> tuple[list[tuple[Incoming, StepResult | None]], list[OutboxMessage], bool]:
+        """The batch's steps in one transaction: their outcomes (None for a step left to run alone
+        after the batch), the answers to hand to the sender, and whether the sender has anything
+        else to claim. Without `savepoints`, a failing step raises `_StepFailed` (all rolled back)."""
         outcomes: list[tuple[Incoming, StepResult | None]] = []
         async with self.sessions() as session, session.begin():
             ready = incomings
@@ -262,7 +267,7 @@ class Engine:
                         )
                     outcomes.append((incoming, result))
             await write_deferred(session)
-        return outcomes, session.info.pop(HANDOFF, [])
+        return outcomes, session.info.pop(HANDOFF, []), self._leaves_work(session, incomings)
 
     async def _batch_step(
         self,
@@ -316,12 +321,13 @@ class Engine:
                     return True
                 result = await self._run_step(session, target, media)
             handed = session.info.pop(STEP_HANDOFF, [])
+            wake = self._leaves_work(session, [target])
         except Exception as exc:  # one broken step must not lose the update nor stop the chat
             log.exception("step failed for %s/%s", target.channel, target.update_key)
             await self._record_failure(target, exc)
             result = StepResult.FAILED
-            handed = []
-        self._committed(handed)
+            handed, wake = [], True
+        self._committed(handed, wake)
         self._observe(target, result, started)
         return target.update_key == incoming.update_key
 
@@ -754,9 +760,19 @@ class Engine:
         )
         await self._write_outbox(session, [(incoming.channel, incoming.chat_id, reply)], self.clock(), incoming)
 
-    def _committed(self, handed: list[OutboxMessage] | None = None) -> None:
-        if handed and self.direct is not None:
-            self.direct.take(handed)
+    def _leaves_work(self, session: AsyncSession, incomings: Sequence[Incoming]) -> bool:
+        """Whether a committed transaction left the sender rows to claim: a message queued without
+        the straight hand-over, or held messages released (a channel that holds them)."""
+        return bool(queued_chats(session)) or any(i.channel not in self.never_holding for i in incomings)
+
+    def _committed(self, handed: list[OutboxMessage], wake: bool) -> None:
+        """After a commit: the claimed answers to the sender; its claim round only when there is
+        something to claim (a round that finds nothing still costs a query)."""
+        if self.direct is not None:
+            if handed:
+                self.direct.take(handed)
+            if wake:
+                self.direct.wake()
         for callback in self.after_commit:
             callback()
 

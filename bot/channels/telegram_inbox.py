@@ -1,10 +1,11 @@
 """Every update is made durable in the inbox before polling goes on.
 
 `BatchStore`, a request middleware, stores each getUpdates batch with one insert as soon as it
-arrives. `InboxWriter`, the dispatcher's update outer middleware (run with `handle_as_tasks=False`,
-so aiogram asks for the next batch, whose offset tells Telegram to forget these updates, only after
-it returned), submits each update for processing beside polling, per chat in order
-(`ChatQueues`), and stores any update the batch did not (it never returns before it is stored)."""
+arrives and queues it whole for processing beside polling (`BatchQueue`: one transaction per
+batch, each chat's updates in order). `InboxWriter`, the dispatcher's update outer middleware (run
+with `handle_as_tasks=False`, so aiogram asks for the next batch, whose offset tells Telegram to
+forget these updates, only after it returned), stops buttons' spinners, and stores and queues any
+update the batch did not (it never returns before it is stored)."""
 
 from __future__ import annotations
 
@@ -55,17 +56,22 @@ class InboxWriter(BaseMiddleware):
         await self.take(event)
 
     async def take(self, event: Update) -> None:
-        """Store the update (unless its batch was), queue it for its chat, stop a button's spinner;
-        polling calls this through the dispatcher, the webhook directly."""
-        incoming = self.stored.pop(str(event.update_id), None)
-        if incoming is None:
+        """Store the update and queue it for its chat (unless its batch was), stop a button's
+        spinner; polling calls this through the dispatcher, the webhook directly."""
+        if self.stored.pop(str(event.update_id), None) is None:
             incoming = to_incoming(event, self.bot_username)
             if incoming is not None:
                 await self.store([incoming])
-        if incoming is not None:
-            self.queues.submit(incoming)
+                self.queues.submit(incoming)
         if event.callback_query is not None:
             self._answer(event.callback_query)
+
+    def queue_batch(self, incomings: list[Incoming]) -> None:
+        """A stored getUpdates batch goes to the queue whole, so that it is processed as one batch
+        (the dispatcher would hand it over one update at a time)."""
+        self.stored.update((incoming.update_key, incoming) for incoming in incomings)
+        for incoming in incomings:
+            self.queues.submit(incoming)
 
     async def store(self, incomings: list[Incoming]) -> None:
         """Never returns before the updates are stored: while the database is away, polling waits
@@ -112,5 +118,5 @@ class BatchStore(BaseRequestMiddleware):
             incomings = [incoming for incoming in batch if incoming is not None]
             if incomings:
                 await self.writer.store(incomings)
-                self.writer.stored.update((incoming.update_key, incoming) for incoming in incomings)
+                self.writer.queue_batch(incomings)
         return result
