@@ -255,13 +255,13 @@ class Engine:
                 ready = await self._ready_in_order(session, incomings)
             claimed = await self._claim_all(session, ready)
             known = await self._prefetch(session, ready)
-            now = {id(incoming) for incoming in ready}
+            runnable = {id(incoming) for incoming in ready}
             if not savepoints:  # the steps' answers in one INSERT (none would survive a failed step)
                 defer_writes(session)
             for incoming, media in zip(incomings, medias):
                 with about(incoming):
                     result = None  # not now: runs alone after the batch
-                    if id(incoming) in now:
+                    if id(incoming) in runnable:
                         result = await self._batch_step(
                             session, incoming, media, claimed, known, admissions, savepoint=savepoints
                         )
