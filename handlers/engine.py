@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -384,7 +385,7 @@ class Engine:
         return Prefetched(
             {(identity.channel, identity.external_id): identity for identity in identities},
             {(state.channel, state.chat_id): state for state in states},
-            await chats_with_backlog(session, chats, self.direct.name) if self.direct else set(),
+            await chats_with_backlog(session, chats, self.direct.name) if self.direct and not self.in_order else set(),
         )
 
     async def _ready_in_order(self, session: AsyncSession, incomings: Sequence[Incoming]) -> list[Incoming]:
@@ -403,25 +404,21 @@ class Engine:
             )
             .order_by(InboxUpdate.id)
         )
-        queue: dict[tuple[str, str], list[str]] = {}
+        queue: dict[tuple[str, str], deque[str]] = {}  # each chat's unprocessed updates, oldest first
         for channel, chat_id, update_key in waiting:
-            queue.setdefault((channel, chat_id), []).append(update_key)
+            queue.setdefault((channel, chat_id), deque()).append(update_key)
         ready: list[Incoming] = []
         blocked: set[tuple[str, str]] = set()
-        position: dict[tuple[str, str], int] = {}
-        readied: set[str] = set()
         for incoming in incomings:
             chat = (incoming.channel, incoming.chat_id)
             if chat in blocked:
                 continue
-            pending = queue.get(chat, [])
-            if incoming.update_key in pending and incoming.update_key not in readied:
-                at = position.get(chat, 0)
-                if pending[at] != incoming.update_key:  # an older update of the chat is not in this batch
+            keys = queue.get(chat)
+            if keys and incoming.update_key in keys:
+                if keys[0] != incoming.update_key:  # an older update of the chat is not in this batch
                     blocked.add(chat)
                     continue
-                position[chat] = at + 1
-                readied.add(incoming.update_key)
+                keys.popleft()
             ready.append(incoming)  # (one done already, or twice in the batch, is a duplicate at its claim)
         return ready
 
@@ -476,11 +473,10 @@ class Engine:
     ) -> StepResult:
         now = self.clock()
         user, identity = await self._user_for(session, incoming, now, known)
-        admission = admissions.get(id(incoming)) if admissions is not None else None
-        if admission is None:
-            admission = self.admit(incoming, now) if self.admit else Admission.RUN
-            if admissions is not None:
-                admissions[id(incoming)] = admission
+        admissions = {} if admissions is None else admissions  # a batch's: each update counted once
+        if id(incoming) not in admissions:
+            admissions[id(incoming)] = self.admit(incoming, now) if self.admit else Admission.RUN
+        admission = admissions[id(incoming)]
         if admission is not Admission.RUN:
             if admission is Admission.WARN:
                 tr = self.translator_for(user, incoming)

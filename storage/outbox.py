@@ -82,16 +82,16 @@ async def queue_after_step(
         rows.append({"channel": channel, "chat_id": chat_id, "payload": payload, "created_at": now,
                      "next_attempt_at": due, "priority": priority, "claimed_by": claimed_by})
     queued_chats(session).update((row["channel"], row["chat_id"]) for row in rows if not row["claimed_by"])
-    claimed = [
-        (row, OutboxMessage(attempts=0, status=OutboxStatus.PENDING, **row)) if row["claimed_by"] else (row, None)
+    written = [  # each row with the message handed to the sender when it is claimed
+        (row, OutboxMessage(attempts=0, status=OutboxStatus.PENDING, **row) if row["claimed_by"] else None)
         for row in rows
     ]
     deferred = session.info.get(DEFERRED)
     if deferred is not None:
-        deferred.extend(claimed)
+        deferred.extend(written)
     else:
-        await session.run_sync(_insert, claimed)
-    return [message for _, message in claimed if message is not None]
+        await session.run_sync(_insert, written)
+    return [message for _, message in written if message is not None]
 
 
 DEFERRED = "taza.outbox.deferred"  # session.info: answers waiting for their INSERT
@@ -121,11 +121,11 @@ def _write_deferred(session: Session, *_: Any) -> None:
 def _insert(session: Session, rows: list[tuple[dict[str, Any], OutboxMessage | None]]) -> None:
     """INSERT the rows; those with a claimed message get its id (RETURNING, in the rows' order)."""
     table = OutboxMessage.__table__
-    values = [row for row, _ in rows]
-    if not any(message is not None for _, message in rows):
-        session.connection().execute(insert(table), values)
-        return
     connection = session.connection()
+    values = [row for row, _ in rows]
+    if all(message is None for _, message in rows):
+        connection.execute(insert(table), values)
+        return
     # SQLAlchemy keeps RETURNING in the rows' order by one INSERT per row on SQLite, which has no
     # ordered form. Under SQLite's single writer, a multi-row INSERT numbers its rows in order:
     # there, the ids sorted are the rows' ids.
