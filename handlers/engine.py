@@ -176,7 +176,7 @@ class Engine:
             for i in incomings
         ]
         async with self.sessions() as session, session.begin():
-            await session.execute(insert_ignoring_conflicts(session, InboxUpdate.__table__, rows))
+            await session.execute(insert_ignoring_conflicts(session, InboxUpdate.__table__), rows)
 
     async def pending(self, channel: str | None = None) -> list[Incoming]:
         """Updates stored but not processed (after a crash), oldest first."""

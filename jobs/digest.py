@@ -45,7 +45,7 @@ async def run(job: JobContext) -> str:
         charts = job.services[CHARTS]
         for region in regions:
             claimed = await session.execute(
-                insert_ignoring_conflicts(session, JobRun.__table__, [{"job": NAME, "key": f"{region}:{day}", "done_at": now}])
+                insert_ignoring_conflicts(session, JobRun.__table__), {"job": NAME, "key": f"{region}:{day}", "done_at": now}
             )
             if claimed.rowcount != 1:
                 continue  # already sent today

@@ -131,11 +131,13 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def insert_ignoring_conflicts(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]):
-    """INSERT ... ON CONFLICT DO NOTHING for the session's dialect."""
+def insert_ignoring_conflicts(session: AsyncSession, table: Table):
+    """INSERT ... ON CONFLICT DO NOTHING for the session's dialect, to execute with the rows as
+    parameters: a statement without its values is compiled once and cached (one with a
+    multi-row VALUES is compiled anew for every execution)."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).values(list(rows)).on_conflict_do_nothing()
+    return module.insert(table).on_conflict_do_nothing()
 
 
 async def lock_chat(session: AsyncSession, channel: str, chat_id: str) -> None:

@@ -50,7 +50,7 @@ def subject_key(salt: str, channel: str, external_id: str) -> str:
 async def stored_salt(session: AsyncSession) -> str:
     """The salt kept in the database, made on first use (two processes starting at once agree)."""
     row = {"name": SALT_NAME, "value": secrets.token_hex(32), "created_at": utcnow()}
-    await session.execute(insert_ignoring_conflicts(session, AppSecret.__table__, [row]))
+    await session.execute(insert_ignoring_conflicts(session, AppSecret.__table__), row)
     return await session.scalar(select(AppSecret.value).where(AppSecret.name == SALT_NAME))
 
 

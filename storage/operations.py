@@ -43,7 +43,7 @@ async def take_lease(session: AsyncSession, name: str, holder: str, now: datetim
     a write transaction (SQLite's BEGIN IMMEDIATE serialises it)."""
     expires = now + timedelta(seconds=ttl)
     row = {"name": name, "holder": holder, "acquired_at": now, "expires_at": expires}
-    await session.execute(insert_ignoring_conflicts(session, Lease.__table__, [row]))
+    await session.execute(insert_ignoring_conflicts(session, Lease.__table__), row)
     result = await session.execute(
         update(Lease)
         .where(Lease.name == name, (Lease.holder == holder) | (Lease.expires_at <= now))
@@ -95,7 +95,7 @@ async def record_job_run(
     values = {"started_at": started_at, "duration_seconds": duration, "ok": error is None, "error": error}
     result = await session.execute(update(JobStat).where(JobStat.job == job).values(**values))
     if result.rowcount == 0:
-        await session.execute(insert_ignoring_conflicts(session, JobStat.__table__, [{"job": job, **values}]))
+        await session.execute(insert_ignoring_conflicts(session, JobStat.__table__), {"job": job, **values})
 
 
 async def job_stats(session: AsyncSession) -> list[JobStat]:

@@ -143,7 +143,7 @@ async def settle(
     if delta == 0:
         return 0
     row = dict(user_id=user_id, deed=str(deed), ref=key, seq=int(count), points=delta, region_code=region_code, created_at=now)
-    result = await session.execute(insert_ignoring_conflicts(session, PointsEntry.__table__, [row]))
+    result = await session.execute(insert_ignoring_conflicts(session, PointsEntry.__table__), row)
     return delta if result.rowcount else 0
 
 

@@ -128,7 +128,7 @@ async def mark_invited(session: AsyncSession, invited: Sequence[tuple[int, int]]
     if not users:
         return
     await session.execute(
-        insert_ignoring_conflicts(session, SiteVerifier.__table__, [{"user_id": u} for u in users])
+        insert_ignoring_conflicts(session, SiteVerifier.__table__), [{"user_id": u} for u in users]
     )
     await session.execute(
         update(SiteVerifier),

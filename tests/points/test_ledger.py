@@ -81,8 +81,8 @@ async def test_settle_is_idempotent_and_races_append_once(app) -> None:
         row = dict(user_id=uid, deed="event_attended", ref="7", seq=1, points=-20, region_code=ALMATY, created_at=now)
         from storage.db import insert_ignoring_conflicts
 
-        first = await s.execute(insert_ignoring_conflicts(s, PointsEntry.__table__, [row]))
-        second = await s.execute(insert_ignoring_conflicts(s, PointsEntry.__table__, [row]))
+        first = await s.execute(insert_ignoring_conflicts(s, PointsEntry.__table__), row)
+        second = await s.execute(insert_ignoring_conflicts(s, PointsEntry.__table__), row)
         assert (first.rowcount, second.rowcount) == (1, 0)
         assert await s.scalar(select(func.count()).select_from(PointsEntry)) == 2
         assert await store.total_of(s, uid) == 0
