@@ -50,18 +50,34 @@ class ChatQueues:
 class BatchQueue:
     """Group commit for a channel that receives in batches (Telegram): whatever arrived while the
     previous batch was being processed becomes the next batch, processed in one transaction
-    (`Engine.process_batch`). Updates keep their arrival order, so a chat's stay in order."""
+    (`Engine.process_batch`). Updates keep their arrival order, so a chat's stay in order.
 
-    def __init__(self, process_batch: Callable[[list[Incoming]], Awaitable[None]], max_batch: int = 200) -> None:
+    During a crowd, a batch smaller than the one before waits up to `linger` seconds for more to
+    arrive (the next getUpdates batch, the next webhook request). A crowd's answers go out over
+    some milliseconds and long polling returns with the first person who writes back: without the
+    wait, that one update took a transaction of its own and its answer a sender round of its own,
+    and the rest of the crowd waited behind both. A lone person never waits (no bigger batch
+    came before)."""
+
+    def __init__(
+        self,
+        process_batch: Callable[[list[Incoming]], Awaitable[None]],
+        max_batch: int = 200,
+        linger: float = 0.010,
+    ) -> None:
         self._process_batch = process_batch
         self.max_batch = max_batch
+        self.linger = linger
         self._pending: deque[Incoming] = deque()
         self._worker: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
+        self._arrived = asyncio.Event()
+        self._last_batch = 0
 
     def submit(self, incoming: Incoming) -> None:
         self._pending.append(incoming)
+        self._arrived.set()
         if self._worker is None:
             self._idle.clear()
             self._worker = asyncio.create_task(self._drain(), name="batch queue")
@@ -70,7 +86,10 @@ class BatchQueue:
         try:
             while self._pending:
                 await asyncio.sleep(0)  # let the rest of a received batch arrive first
+                if len(self._pending) < self._last_batch:  # a crowd: more is on its way
+                    await self._more_arrive(self.linger)
                 count = min(len(self._pending), self.max_batch)
+                self._last_batch = count
                 batch = [self._pending.popleft() for _ in range(count)]
                 try:
                     await self._process_batch(batch)
@@ -79,6 +98,13 @@ class BatchQueue:
         finally:
             self._worker = None
             self._idle.set()
+
+    async def _more_arrive(self, timeout: float) -> None:
+        self._arrived.clear()
+        try:
+            await asyncio.wait_for(self._arrived.wait(), timeout)
+        except TimeoutError:
+            pass
 
     async def join(self) -> None:
         await self._idle.wait()
