@@ -113,7 +113,7 @@ async def create_app(
     engine.in_order = db.dialect.name == "postgresql"  # web processes side by side: per-chat locks
     channels: dict[str, Channel] = {}
     sender = OutboxSender(sessions, channels, clock=clock)
-    engine.direct = sender  # woken after commits; answers sent straight after them (one process: not in_order)
+    engine.direct = sender  # woken after commits; a step's answer is handed to it straight after its commit
     public_copies = PublicCopies(sessions, router.services[PHOTOS], router.services[BLUR], clock)
     engine.after_commit.append(public_copies.wake)
     app = App(settings, db, sessions, engine, sender, channels, public_copies)

@@ -155,9 +155,10 @@ class Engine:
         # Channels that never hold a message back in the outbox (`bot.channels.base.HoldMessage`):
         # a step on them need not release held ones. Unknown channels are assumed to hold.
         self.never_holding: set[str] = set()
-        # The outbox sender of this process, for answers sent straight after the commit. Only in
-        # one process (not `in_order`) on a channel that never holds: elsewhere ordering within a
-        # chat needs the sender's claim round, which sees every process's rows.
+        # The outbox sender of this process, for answers sent straight after the commit, on a
+        # channel that never holds. With several processes too: the step holds its chat's lock,
+        # and a message of the chat that another process's sender has in hand, or that nobody
+        # claimed yet, is backlog (`chats_with_backlog`) and sends the answer the claim round's way.
         self.direct: DirectSender | None = None
 
     # --- inbox ---------------------------------------------------------------------------------
@@ -385,7 +386,7 @@ class Engine:
         return Prefetched(
             {(identity.channel, identity.external_id): identity for identity in identities},
             {(state.channel, state.chat_id): state for state in states},
-            await chats_with_backlog(session, chats, self.direct.name) if self.direct and not self.in_order else set(),
+            await chats_with_backlog(session, chats, self.direct.name) if self.direct else set(),
         )
 
     async def _ready_in_order(self, session: AsyncSession, incomings: Sequence[Incoming]) -> list[Incoming]:
@@ -709,7 +710,6 @@ class Engine:
         if (
             not direct
             or sender is None
-            or self.in_order
             or incoming.channel not in self.never_holding
             or own_chat in queued_chats(session)  # something queued earlier for this chat goes first
             or not any((channel, chat_id) == own_chat for channel, chat_id, _, _ in messages)
