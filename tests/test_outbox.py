@@ -209,8 +209,8 @@ def instant_channel(fail=lambda n, chat_id, text: None) -> ScriptedChannel:
 
 async def test_an_answer_is_claimed_in_its_step_and_sent_after_the_commit(app, clock) -> None:
     """No claim round between a step and its answer: the step writes the answer claimed by this
-    process's sender, and the commit hands it over. Not on PostgreSQL, where several processes
-    share the outbox and the claim round keeps each chat's order among them."""
+    process's sender, and the commit hands it over. On PostgreSQL too, where several processes
+    share the outbox: the step holds its chat's lock (tests/scale/test_chat_order.py)."""
 
     channel = instant_channel()
     app.add_channel(channel)
@@ -218,15 +218,12 @@ async def test_an_answer_is_claimed_in_its_step_and_sent_after_the_commit(app, c
     await app.engine.receive(dana._incoming(Kind.COMMAND, command="help", args="", text="/help"))
     async with app.sessions() as s:
         row = (await s.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == "dana"))).one()
-    if app.engine.in_order:
-        assert row.claimed_by is None and row.next_attempt_at <= clock()
-    else:
-        assert row.claimed_by == app.sender.name and row.next_attempt_at > clock()
-        for _ in range(100):  # sent by the worker the commit started, with no flush or dispatch
-            if channel.delivered:
-                break
-            await asyncio.sleep(0.01)
-        assert [chat for chat, _ in channel.delivered] == ["dana"]
+    assert row.claimed_by == app.sender.name and row.next_attempt_at > clock()
+    for _ in range(100):  # sent by the worker the commit started, with no flush or dispatch
+        if channel.delivered:
+            break
+        await asyncio.sleep(0.01)
+    assert [chat for chat, _ in channel.delivered] == ["dana"]
     await app.sender.flush()
     assert [chat for chat, _ in channel.delivered] == ["dana"]
     assert await statuses(app) == {OutboxStatus.SENT: 1}
