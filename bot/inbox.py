@@ -87,7 +87,7 @@ class BatchQueue:
             while self._pending:
                 await asyncio.sleep(0)  # let the rest of a received batch arrive first
                 if len(self._pending) < self._last_batch:  # a crowd: more is on its way
-                    await self._more_arrive(self.linger)
+                    await self._more_arrive()
                 count = min(len(self._pending), self.max_batch)
                 self._last_batch = count
                 batch = [self._pending.popleft() for _ in range(count)]
@@ -99,10 +99,10 @@ class BatchQueue:
             self._worker = None
             self._idle.set()
 
-    async def _more_arrive(self, timeout: float) -> None:
+    async def _more_arrive(self) -> None:
         self._arrived.clear()
         try:
-            await asyncio.wait_for(self._arrived.wait(), timeout)
+            await asyncio.wait_for(self._arrived.wait(), self.linger)
         except TimeoutError:
             pass
 

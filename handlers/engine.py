@@ -29,7 +29,7 @@ from handlers.log_context import about
 from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
-from storage.db import insert_ignoring_conflicts, lock_chat, lock_chats
+from storage.db import insert_ignoring_conflicts, lock_chats
 from storage.models import (
     ConversationState,
     Identity,
@@ -311,7 +311,7 @@ class Engine:
         try:
             async with self.sessions() as session, session.begin():
                 if self.in_order:
-                    await lock_chat(session, incoming.channel, incoming.chat_id)
+                    await lock_chats(session, [(incoming.channel, incoming.chat_id)])
                     target = await self._next_in_chat(session, incoming)
                     if target is None:
                         self._observe(incoming, StepResult.DUPLICATE, started)

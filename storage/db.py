@@ -140,16 +140,11 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Table):
     return module.insert(table).on_conflict_do_nothing()
 
 
-async def lock_chat(session: AsyncSession, channel: str, chat_id: str) -> None:
-    """PostgreSQL: hold the chat's advisory lock until this transaction ends, so that two web
-    processes never run steps of one chat at once. SQLite needs none: BEGIN IMMEDIATE already
-    lets one writer at a time in."""
-    await lock_chats(session, [(channel, chat_id)])
-
-
 async def lock_chats(session: AsyncSession, chats: Sequence[tuple[str, str]]) -> None:
-    """`lock_chat` for many chats in one statement, taken in the order of their lock keys: two
-    transactions locking overlapping sets then never each hold a lock the other waits for."""
+    """PostgreSQL: hold these chats' advisory locks until this transaction ends, so that two web
+    processes never run steps of one chat at once; in one statement, taken in the order of their
+    lock keys, so two transactions locking overlapping sets never each hold a lock the other
+    waits for. SQLite needs none: BEGIN IMMEDIATE already lets one writer at a time in."""
     if chats and session.bind is not None and session.bind.dialect.name == "postgresql":
         await session.execute(
             text(

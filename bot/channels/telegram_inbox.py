@@ -44,7 +44,7 @@ class InboxWriter(BaseMiddleware):
         # Updates `BatchStore` converted and stored, by update key, until handled here.
         self.stored: dict[str, Incoming] = {}
         # Webhook requests arriving together are stored in one insert (one commit per round).
-        self._inbox: GroupCommit[Incoming] = GroupCommit(lambda incomings: self.engine.store(incomings))
+        self._inbox: GroupCommit[Incoming] = GroupCommit(engine.store)
 
     async def __call__(
         self,

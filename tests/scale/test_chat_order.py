@@ -10,6 +10,7 @@ import random
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import translators
 from bot.inbox import BatchQueue, ChatQueues
@@ -56,29 +57,39 @@ def update(chat: int, n: int) -> Incoming:
     )
 
 
-@pytest.mark.parametrize("queueing", ["per_chat", "batches"])
-async def test_two_processes_never_interleave_a_chat_on_postgresql(postgres_url: str, queueing: str) -> None:
+async def two_processes(postgres_url: str) -> tuple[list[AsyncEngine], list[Engine]]:
+    """Two web processes' databases and engines on one emptied PostgreSQL database."""
     await databases.truncate_all(postgres_url)
     dbs = [create_engine(postgres_url), create_engine(postgres_url)]
     engines = [Engine(session_factory(db), counting_router(), translators()) for db in dbs]
     for engine in engines:
         engine.in_order = True
+    return dbs, engines
+
+
+async def burst(engines: list[Engine], queueing: str, rng: random.Random) -> None:
+    """Every update is stored before the first step ends, each by the process the load balancer
+    picks, then each process works through what it received (update by update or in batches)."""
     queues = [
         ChatQueues(engine.process) if queueing == "per_chat" else BatchQueue(engine.process_batch, max_batch=40)
         for engine in engines
     ]
-    rng = random.Random(12)
-    try:
-        received: list[tuple[int, Incoming]] = []
-        for n in range(STEPS):  # a burst: every update is stored before the first step ends
-            for chat in range(CHATS):
-                receiver = rng.randrange(2)  # the load balancer's pick for this request
-                received.append((receiver, update(chat, n)))
-                await engines[receiver].store([received[-1][1]])
-        for receiver, incoming in received:
-            queues[receiver].submit(incoming)
-        await asyncio.gather(*(q.join() for q in queues))
+    received: list[tuple[int, Incoming]] = []
+    for n in range(STEPS):
+        for chat in range(CHATS):
+            receiver = rng.randrange(2)  # the load balancer's pick for this request
+            received.append((receiver, update(chat, n)))
+            await engines[receiver].store([received[-1][1]])
+    for receiver, incoming in received:
+        queues[receiver].submit(incoming)
+    await asyncio.gather(*(q.join() for q in queues))
 
+
+@pytest.mark.parametrize("queueing", ["per_chat", "batches"])
+async def test_two_processes_never_interleave_a_chat_on_postgresql(postgres_url: str, queueing: str) -> None:
+    dbs, engines = await two_processes(postgres_url)
+    try:
+        await burst(engines, queueing, random.Random(12))
         async with engines[0].sessions() as session:
             states = {row.chat_id: row.state["seen"] for row in await session.scalars(select(ConversationState))}
             inbox = (await session.execute(select(InboxUpdate.processed_at, InboxUpdate.error))).all()
@@ -118,33 +129,18 @@ async def test_two_processes_send_their_answers_straight_and_each_chat_hears_the
 ) -> None:
     """Each process sends its steps' answers straight after the commit (`Engine.direct`); an answer
     whose chat has an earlier one the other process has not sent yet waits for the claim round."""
-    await databases.truncate_all(postgres_url)
-    dbs = [create_engine(postgres_url), create_engine(postgres_url)]
-    engines = [Engine(session_factory(db), counting_router(), translators()) for db in dbs]
+    dbs, engines = await two_processes(postgres_url)
     timeline: list[tuple[str, str]] = []
     rng = random.Random(7)
     channels = [TimelineChannel(timeline, rng) for _ in dbs]
     senders = [OutboxSender(session_factory(db), {"telegram": ch}, idle_poll=0.05) for db, ch in zip(dbs, channels)]
     for number, (engine, sender) in enumerate(zip(engines, senders)):
         sender.name = f"web-{number}"  # two processes, two names
-        engine.in_order = True
         engine.never_holding.add("telegram")
         engine.direct = sender
-    queues = [
-        ChatQueues(engine.process) if queueing == "per_chat" else BatchQueue(engine.process_batch, max_batch=40)
-        for engine in engines
-    ]
     running = [asyncio.create_task(sender.run()) for sender in senders]
     try:
-        received: list[tuple[int, Incoming]] = []
-        for n in range(STEPS):
-            for chat in range(CHATS):
-                receiver = rng.randrange(2)
-                received.append((receiver, update(chat, n)))
-                await engines[receiver].store([received[-1][1]])
-        for receiver, incoming in received:
-            queues[receiver].submit(incoming)
-        await asyncio.gather(*(q.join() for q in queues))
+        await burst(engines, queueing, rng)
         for _ in range(400):
             if len(timeline) >= CHATS * STEPS:
                 break
