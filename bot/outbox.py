@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Executable, delete, exists, select, tuple_, update
+from sqlalchemy import Executable, delete, exists, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -33,6 +33,7 @@ from bot.lease import alive, process_name
 from bot.ratelimit import KeyedLimiter
 from handlers.types import FAREWELL, Reply
 from storage.base import utcnow
+from storage.db import in_list, in_pairs
 from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -224,10 +225,10 @@ class OutboxSender:
             OutboxMessage.channel.in_(list(self.channels)),
             ~waiting_before,
         )
-        if busy:
-            query = query.where(tuple_(OutboxMessage.channel, OutboxMessage.chat_id).not_in(list(busy)))
         query = query.order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
         async with self.sessions() as session, session.begin():
+            if busy:
+                query = query.where(~in_pairs(session, OutboxMessage.channel, OutboxMessage.chat_id, busy))
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=OutboxMessage)
             by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
@@ -246,7 +247,7 @@ class OutboxSender:
             if ids:
                 await session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(ids))
+                    .where(in_list(session, OutboxMessage.id, ids))
                     .values(next_attempt_at=now + timedelta(seconds=self.claim_seconds), claimed_by=self.name)
                 )
         return by_chat
@@ -261,7 +262,7 @@ class OutboxSender:
         pending = await session.execute(
             select(OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.id).where(
                 OutboxMessage.status == OutboxStatus.PENDING,
-                tuple_(OutboxMessage.channel, OutboxMessage.chat_id).in_(list(by_chat)),
+                in_pairs(session, OutboxMessage.channel, OutboxMessage.chat_id, by_chat),
                 OutboxMessage.id < max(row.id for row in rows),
             )
         )

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
-from sqlalchemy import Select, inspect, select, tuple_, update
+from sqlalchemy import Select, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -29,7 +29,7 @@ from handlers.log_context import about
 from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
-from storage.db import insert_ignoring_conflicts, lock_chats
+from storage.db import in_pairs, insert_ignoring_conflicts, lock_chats
 from storage.models import (
     ConversationState,
     Identity,
@@ -377,11 +377,11 @@ class Engine:
         of its chats have older messages waiting."""
         senders = list({(i.channel, i.sender_id) for i in incomings})
         identities = (
-            await session.scalars(_identities_with_users(tuple_(Identity.channel, Identity.external_id).in_(senders)))
+            await session.scalars(_identities_with_users(in_pairs(session, Identity.channel, Identity.external_id, senders)))
         ).unique().all()
         chats = list({(i.channel, i.chat_id) for i in incomings})
         states = await session.scalars(
-            select(ConversationState).where(tuple_(ConversationState.channel, ConversationState.chat_id).in_(chats))
+            select(ConversationState).where(in_pairs(session, ConversationState.channel, ConversationState.chat_id, chats))
         )
         return Prefetched(
             {(identity.channel, identity.external_id): identity for identity in identities},
@@ -400,7 +400,7 @@ class Engine:
         waiting = await session.execute(
             select(InboxUpdate.channel, InboxUpdate.chat_id, InboxUpdate.update_key)
             .where(
-                tuple_(InboxUpdate.channel, InboxUpdate.chat_id).in_(chats),
+                in_pairs(session, InboxUpdate.channel, InboxUpdate.chat_id, chats),
                 InboxUpdate.processed_at.is_(None),
             )
             .order_by(InboxUpdate.id)
@@ -430,7 +430,7 @@ class Engine:
         keys = list({(i.channel, i.update_key) for i in incomings})
         rows = await session.execute(
             update(InboxUpdate)
-            .where(tuple_(InboxUpdate.channel, InboxUpdate.update_key).in_(keys), InboxUpdate.processed_at.is_(None))
+            .where(in_pairs(session, InboxUpdate.channel, InboxUpdate.update_key, keys), InboxUpdate.processed_at.is_(None))
             .values(processed_at=self.clock())
             .returning(InboxUpdate.channel, InboxUpdate.update_key),
             execution_options=NO_SYNC,

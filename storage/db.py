@@ -7,13 +7,14 @@ import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, make_url, text
+from sqlalchemy import ColumnElement, any_, bindparam, event, func, make_url, select, text, tuple_
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.schema import Table
 
@@ -28,7 +29,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     concurrent steps queue for the write lock instead of failing when a reader upgrades to a writer."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        engine = create_async_engine(url, echo=echo)
+        # A batch's outbox INSERT … RETURNING is written out per number of rows (SQLAlchemy's
+        # "insertmanyvalues"), one prepared statement per batch size: room for them beside the rest.
+        cache = {} if "prepared_statement_cache_size" in parsed.query else {"prepared_statement_cache_size": 500}
+        engine = create_async_engine(url, echo=echo, connect_args=cache)
         ping_when_idle(engine, IDLE_PING_AFTER)
         return engine
 
@@ -188,6 +192,37 @@ async def lock_chats(session: AsyncSession, chats: Sequence[tuple[str, str]]) ->
             ),
             {"names": [f"chat:{channel}:{chat_id}" for channel, chat_id in chats]},
         )
+
+
+def _on_postgresql(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def in_list(session: AsyncSession, column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN values`, one statement text whatever the number of values on PostgreSQL.
+
+    SQLAlchemy writes an IN list out at each execution, so a batch of 17 and one of 18 are two
+    statements to the server: asyncpg prepares each new text (a round trip and a plan), and the
+    batch statements' lengths overflowed its cache of 100 prepared statements per connection
+    (counted in a web process under load: a prepare for every three replies). On PostgreSQL the
+    values go as one array (`= ANY`); SQLite prepares nothing on a server and keeps the list."""
+    if not _on_postgresql(session):
+        return column.in_(list(values))
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+def in_pairs(
+    session: AsyncSession, first: ColumnElement[Any], second: ColumnElement[Any], pairs: Iterable[tuple[Any, Any]]
+) -> ColumnElement[bool]:
+    """`(first, second) IN pairs`, as `in_list` does it: two arrays unnested on PostgreSQL."""
+    pairs = list(pairs)
+    if not _on_postgresql(session):
+        return tuple_(first, second).in_(pairs)
+    rows = func.unnest(
+        bindparam(None, [a for a, _ in pairs], type_=ARRAY(first.type)),
+        bindparam(None, [b for _, b in pairs], type_=ARRAY(second.type)),
+    ).table_valued("first", "second").render_derived()
+    return tuple_(first, second).in_(select(rows.c.first, rows.c.second))
 
 
 def alembic_config(url: str):

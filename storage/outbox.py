@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, or_, select, tuple_
+from sqlalchemy import event, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from storage.db import in_pairs
 from storage.models import OutboxMessage, OutboxPriority, OutboxStatus
 
 
@@ -155,7 +156,7 @@ async def chats_with_backlog(
         select(OutboxMessage.channel, OutboxMessage.chat_id)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
-            tuple_(OutboxMessage.channel, OutboxMessage.chat_id).in_(list(chats)),
+            in_pairs(session, OutboxMessage.channel, OutboxMessage.chat_id, chats),
             or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != sender),
         )
         .distinct()
