@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql.schema import Table
 
 from storage.files import PRIVATE_FILE, private_dir
+from storage.sqlite_one_trip import one_trip_dbapi
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
     if parsed.database and parsed.database != ":memory:":
         private_sqlite(Path(parsed.database))
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, module=one_trip_dbapi())
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
