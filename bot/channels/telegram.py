@@ -41,7 +41,7 @@ from aiogram.utils.token import TokenValidationError
 from bot.app import App
 from bot.channels.base import RateLimits, SendError, media_file, read_file_limited
 from bot.channels.telegram_inbox import BatchStore, InboxWriter
-from bot.channels.telegram_models import KeptModelsSession
+from bot.channels.telegram_json import JsonMessagesSession
 from bot.channels.telegram_retry import RetryMiddleware
 from bot.channels.telegram_updates import ALLOWED_UPDATES, NAME, callback_data, parse_callback_data, poll_key
 from bot.config import ConfigError, Settings
@@ -59,7 +59,7 @@ DOWNLOAD_TIMEOUT = 60
 
 def build_bot(settings: Settings, retries: int = 3) -> Bot:
     api = TelegramAPIServer.from_base(settings.TELEGRAM_API_URL) if settings.TELEGRAM_API_URL else PRODUCTION
-    session = KeptModelsSession(api=api)
+    session = JsonMessagesSession(api=api)
     session.middleware(RetryMiddleware(max_retries=retries))
     try:
         return Bot(settings.BOT_TOKEN or "", session=session)

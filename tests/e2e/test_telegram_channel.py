@@ -41,6 +41,19 @@ async def test_user_markup_is_sent_as_plain_text(emulator, channel) -> None:
     assert "parse_mode" not in emulator.calls_of("sendmessage")[0]
 
 
+async def test_a_message_goes_as_json_and_a_photo_as_a_form(emulator, channel, tmp_path, jpeg) -> None:
+    """sendMessage takes a JSON body (cheaper to encode than aiogram's form); the text, its
+    Kazakh letters and markup, and the buttons arrive as they were."""
+    text = "Қоқыс үйіндісі <b>#12</b> & «жаңа» 🌳"
+    await channel.send(str(CHAT), Reply(text=text, choices=MENU, choice_seq=3))
+    (tmp_path / "p.jpg").write_bytes(jpeg)
+    await channel.send(str(CHAT), Reply(text="Dump", photo_path="p.jpg"))
+    message, photo = emulator.messages_to(CHAT)
+    assert (message.text, message.buttons) == (text, [("First", "3|a"), ("⬅️ Menu", "3|menu")])
+    assert (photo.method, photo.file) == ("sendPhoto", jpeg)
+    assert emulator.content_types == [("sendmessage", "application/json"), ("sendphoto", "multipart/form-data")]
+
+
 async def test_long_text_is_split_on_line_breaks_buttons_on_the_last_part(emulator, channel) -> None:
     lines = [f"Line {n}: " + " ".join(["слово"] * 12) for n in range(180)]  # about 14,700 characters
     message_id = await channel.send(str(CHAT), Reply(text="\n".join(lines), choices=MENU, choice_seq=1))

@@ -71,6 +71,7 @@ class TelegramEmulator:
         self.history: dict[int, dict[str, Any]] = {}  # every update ever made, by id
         self.sent: list[Sent] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.content_types: list[tuple[str, str]] = []  # (method, how its body came: JSON or a form)
         self.statuses: list[tuple[str, int]] = []
         self.callback_answers: list[str] = []
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, data)
@@ -281,6 +282,7 @@ class TelegramEmulator:
         method = request.match_info["method"].lower()
         params = await self._params(request)
         self.calls.append((method, params))
+        self.content_types.append((method, request.content_type))
         await self._wait_if_held(method)
         failures = self._failures.get(method)
         if failures:
