@@ -33,7 +33,7 @@ from bot.lease import alive, process_name
 from bot.ratelimit import KeyedLimiter
 from handlers.types import FAREWELL, Reply
 from storage.base import utcnow
-from storage.db import in_list, in_pairs
+from storage.db import in_list, in_pairs, on_postgresql
 from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ class OutboxSender:
         async with self.sessions() as session, session.begin():
             if busy:
                 query = query.where(~in_pairs(session, OutboxMessage.channel, OutboxMessage.chat_id, busy))
-            if session.bind.dialect.name == "postgresql":
+            if on_postgresql(session):
                 query = query.with_for_update(skip_locked=True, of=OutboxMessage)
             by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
             found = (await session.scalars(query)).all()

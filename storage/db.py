@@ -170,12 +170,16 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def on_postgresql(session: AsyncSession) -> bool:
+    """Whether the session's database is PostgreSQL (else SQLite, the embedded default)."""
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
 def insert_ignoring_conflicts(session: AsyncSession, table: Table):
     """INSERT ... ON CONFLICT DO NOTHING for the session's dialect, to execute with the rows as
     parameters: a statement without its values is compiled once and cached (one with a
     multi-row VALUES is compiled anew for every execution)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    module = postgresql if dialect == "postgresql" else sqlite
+    module = postgresql if on_postgresql(session) else sqlite
     return module.insert(table).on_conflict_do_nothing()
 
 
@@ -184,7 +188,7 @@ async def lock_chats(session: AsyncSession, chats: Sequence[tuple[str, str]]) ->
     processes never run steps of one chat at once; in one statement, taken in the order of their
     lock keys, so two transactions locking overlapping sets never each hold a lock the other
     waits for. SQLite needs none: BEGIN IMMEDIATE already lets one writer at a time in."""
-    if chats and session.bind is not None and session.bind.dialect.name == "postgresql":
+    if chats and on_postgresql(session):
         await session.execute(
             text(
                 "SELECT count(pg_advisory_xact_lock(key)) FROM "
@@ -195,10 +199,6 @@ async def lock_chats(session: AsyncSession, chats: Sequence[tuple[str, str]]) ->
         )
 
 
-def _on_postgresql(session: AsyncSession) -> bool:
-    return session.bind is not None and session.bind.dialect.name == "postgresql"
-
-
 def in_list(session: AsyncSession, column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     """`column IN values`, one statement text whatever the number of values on PostgreSQL.
 
@@ -207,7 +207,7 @@ def in_list(session: AsyncSession, column: ColumnElement[Any], values: Sequence[
     batch statements' lengths overflowed its cache of 100 prepared statements per connection
     (counted in a web process under load: a prepare for every three replies). On PostgreSQL the
     values go as one array (`= ANY`); SQLite prepares nothing on a server and keeps the list."""
-    if not _on_postgresql(session):
+    if not on_postgresql(session):
         return column.in_(list(values))
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
@@ -217,7 +217,7 @@ def in_pairs(
 ) -> ColumnElement[bool]:
     """`(first, second) IN pairs`, as `in_list` does it: two arrays unnested on PostgreSQL."""
     pairs = list(pairs)
-    if not _on_postgresql(session):
+    if not on_postgresql(session):
         return tuple_(first, second).in_(pairs)
     rows = func.unnest(
         bindparam(None, [a for a, _ in pairs], type_=ARRAY(first.type)),
