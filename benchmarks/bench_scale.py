@@ -11,7 +11,9 @@ turn --rounds times (the speed of this shared machine drifts by a fifth from min
 the median ratio is printed.
 
 Set-ups: the echo bot; Taza on SQLite; Taza on PostgreSQL (--postgres URL, an empty database that
-is migrated here); with --limits Taza keeps Telegram's limits (TELEGRAM_MAX_PER_SECOND).
+is migrated here), and in webhook mode with one and with two `python -m bot web` processes, whose
+CPU time per reply is printed too (read from /proc: what a web process holds per core); with
+--limits Taza keeps Telegram's limits (TELEGRAM_MAX_PER_SECOND).
 
     python benchmarks/bench_scale.py --users 50 --messages 40 --postgres postgresql+asyncpg://postgres@127.0.0.1/bench
 """
@@ -216,7 +218,11 @@ async def run_web_processes(url: str, processes: int, users: int, messages: int,
 
         emu.user_sends_text = deliver  # type: ignore[method-assign]
         try:
-            return await chat_load(emu, users, messages)
+            before = [cpu_seconds(proc.pid) for proc in procs]
+            result = await chat_load(emu, users, messages)
+            used = sum(cpu_seconds(proc.pid) for proc in procs) - sum(before)
+            result["web_cpu_ms"] = used / (users * messages - result["lost"] or 1) * 1000
+            return result
         finally:
             for proc in procs:
                 proc.terminate()
@@ -269,6 +275,15 @@ async def cold_start(command: list[str], env: dict[str, str], cwd: Path) -> tupl
         await asyncio.to_thread(proc.wait, 60)  # the emulator must keep answering meanwhile
         await emu.close()
     return seconds, rss
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used so far, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -334,6 +349,8 @@ async def main() -> None:
                 await migrate(args.postgres)
                 web = await run_web_processes(args.postgres, processes, args.users, args.messages, tmp_path)
                 print(line(f"Taza, PostgreSQL, {processes} web process{'es' if processes > 1 else ''}", web, echo))
+                print(f"{'':<28} web processes' CPU: {web['web_cpu_ms']:.2f} ms a reply "
+                      f"({1000 / web['web_cpu_ms']:.0f} replies per CPU-second)")
         if args.limits:
             limited = await fresh(
                 run_taza,
