@@ -92,6 +92,7 @@ def toy(app) -> Chat:
 async def drafts(app, form: str | None = None) -> list[FormDraft]:
     async with app.sessions() as s:
         query = select(FormDraft) if form is None else select(FormDraft).where(FormDraft.form == form)
+        query = query.order_by(FormDraft.user_id, FormDraft.form)
         return list((await s.scalars(query)).all())
 
 

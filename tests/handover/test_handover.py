@@ -65,7 +65,7 @@ async def test_a_report_reaches_the_endpoint_once_and_the_mailbox_and_its_status
     assert "Тазартылды, 30.11" in told.text and told.kind == "status_update"
     async with app.sessions() as s:
         report = await s.get(Report, report_id)
-        history = (await s.scalars(select(ReportStatusChange).where(ReportStatusChange.report_id == report_id))).all()
+        history = (await s.scalars(select(ReportStatusChange).where(ReportStatusChange.report_id == report_id).order_by(ReportStatusChange.id))).all()
     assert report.status == ReportStatus.CLEANED
     assert history[-1].note.startswith("open311: closed") and history[-1].changed_by_id is None
     count = len(aigerim.history)

@@ -144,7 +144,7 @@ async def test_only_valid_actions_and_stale_or_forged_ones_change_nothing(app, f
         assert f"{code(ids[1])} is already «rejected»: nothing was changed." in answer[0].text, verb
         assert labels(answer[-1]) == ["📝 Note", "⏭ Next report"], verb
     async with app.sessions() as s:
-        changes = (await s.scalars(select(ReportStatusChange).where(ReportStatusChange.report_id == ids[1]))).all()
+        changes = (await s.scalars(select(ReportStatusChange).where(ReportStatusChange.report_id == ids[1]).order_by(ReportStatusChange.id))).all()
         triage = await s.get(ReportTriage, ids[1])
     assert [c.new_status for c in changes] == ["queued", "rejected"] and triage.reject_reason == "not_dump"
 

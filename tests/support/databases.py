@@ -63,10 +63,26 @@ def postgres_migrated() -> str:
 
 
 async def truncate_all(url: str) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    """Empty every table and restart its ids, as a new database would be. Only the tables that
+    hold rows are emptied, by DELETE in dependency order: TRUNCATE gives each of the forty
+    tables new files (about 0.35 s a test), a DELETE of the few a test filled takes 0.03 s.
+    Rows then no longer lie in insertion order on disk, so a test that reads several rows says
+    its ORDER BY, as the bot's own queries must."""
+    tables = Base.metadata.sorted_tables
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+            filled = set((await conn.execute(text(probe))).scalars())
+            for table in reversed(tables):
+                if table.name in filled:
+                    await conn.execute(text(f'DELETE FROM "{table.name}"'))
+            used = (
+                await conn.execute(
+                    text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL")
+                )
+            ).scalars()
+            for sequence in used:
+                await conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
     finally:
         await engine.dispose()

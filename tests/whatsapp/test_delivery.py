@@ -148,7 +148,8 @@ async def test_429_and_5xx_are_retried(whatsapp, twilio, user: WhatsAppUser, clo
     twilio.fail_next(429, retry_after=0)
     assert await user.send("/help") == []
     async with whatsapp.app.sessions() as s:
-        waiting = (await s.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending"))).all()
+        pending = select(OutboxMessage).where(OutboxMessage.status == "pending").order_by(OutboxMessage.id)
+        waiting = (await s.scalars(pending)).all()
     assert len(waiting) == 2 and "429" in waiting[0].last_error and waiting[0].attempts == 0
 
     twilio.fail_next(503)
