@@ -88,6 +88,20 @@ async def test_a_wrong_or_missing_secret_is_refused_and_nothing_stored(server, e
     assert emulator.messages_to(CHAT) == []
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[]", b'{"message": {"text": "no update_id"}}', b'{"update_id": "x' + "ә".encode() * 10 + b'"}'],
+    ids=["broken", "a-list", "no-update-id", "a-wrong-type"],
+)
+async def test_a_body_that_is_no_update_is_refused_and_nothing_stored(server, emulator, body) -> None:
+    app, client = server
+    async with client.post(webhook_path(SECRET), data=body, headers={SECRET_HEADER: SECRET}) as response:
+        assert (response.status, await response.json()) == (400, {"error": "bad request"})
+    assert await inbox_rows(app) == 0
+    status, _ = await post(client, emulator.text_update(CHAT, "/help"))  # and the next one is served
+    assert status == 200 and await emulator.wait_messages(CHAT, 1)
+
+
 async def test_the_secret_is_not_the_path(server, emulator) -> None:
     _app, client = server
     status, _ = await post(client, emulator.text_update(CHAT, "/help"), path=f"/telegram/{SECRET}")
