@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections import deque
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
-from sqlalchemy import Select, inspect, select, update
+from sqlalchemy import Select, bindparam, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -29,7 +30,7 @@ from handlers.log_context import about
 from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
-from storage.db import in_pairs, insert_ignoring_conflicts, lock_chats
+from storage.db import insert_ignoring_conflicts, lock_chats, on_postgresql, pairs_in, pairs_params
 from storage.models import (
     ConversationState,
     Identity,
@@ -375,14 +376,13 @@ class Engine:
         """Load a batch's senders (identity, user and the user's identities) and its chats'
         conversation states in two queries, instead of two per step, and (for `direct`) which
         of its chats have older messages waiting."""
-        senders = list({(i.channel, i.sender_id) for i in incomings})
+        postgresql = on_postgresql(session)
+        senders = {(i.channel, i.sender_id) for i in incomings}
         identities = (
-            await session.scalars(_identities_with_users(in_pairs(session, Identity.channel, Identity.external_id, senders)))
+            await session.scalars(_senders_query(postgresql), pairs_params("senders", senders, postgresql=postgresql))
         ).unique().all()
         chats = list({(i.channel, i.chat_id) for i in incomings})
-        states = await session.scalars(
-            select(ConversationState).where(in_pairs(session, ConversationState.channel, ConversationState.chat_id, chats))
-        )
+        states = await session.scalars(_states_query(postgresql), pairs_params("chats", chats, postgresql=postgresql))
         return Prefetched(
             {(identity.channel, identity.external_id): identity for identity in identities},
             {(state.channel, state.chat_id): state for state in states},
@@ -397,14 +397,8 @@ class Engine:
         older update first (`process`). The locks are held until the batch commits."""
         chats = sorted({(i.channel, i.chat_id) for i in incomings})
         await lock_chats(session, chats)
-        waiting = await session.execute(
-            select(InboxUpdate.channel, InboxUpdate.chat_id, InboxUpdate.update_key)
-            .where(
-                in_pairs(session, InboxUpdate.channel, InboxUpdate.chat_id, chats),
-                InboxUpdate.processed_at.is_(None),
-            )
-            .order_by(InboxUpdate.id)
-        )
+        postgresql = on_postgresql(session)
+        waiting = await session.execute(_waiting_query(postgresql), pairs_params("chats", chats, postgresql=postgresql))
         queue: dict[tuple[str, str], deque[str]] = {}  # each chat's unprocessed updates, oldest first
         for channel, chat_id, update_key in waiting:
             queue.setdefault((channel, chat_id), deque()).append(update_key)
@@ -427,12 +421,11 @@ class Engine:
         """Mark a batch's updates processed in one statement; returns the (channel, key) of those
         this transaction claimed (not processed before). A step that fails keeps its claim: its
         failure is written over it (`_write_failure`), as when it runs alone."""
-        keys = list({(i.channel, i.update_key) for i in incomings})
+        keys = {(i.channel, i.update_key) for i in incomings}
+        postgresql = on_postgresql(session)
         rows = await session.execute(
-            update(InboxUpdate)
-            .where(in_pairs(session, InboxUpdate.channel, InboxUpdate.update_key, keys), InboxUpdate.processed_at.is_(None))
-            .values(processed_at=self.clock())
-            .returning(InboxUpdate.channel, InboxUpdate.update_key),
+            _claim_query(postgresql),
+            {**pairs_params("keys", keys, postgresql=postgresql), "now": self.clock()},
             execution_options=NO_SYNC,
         )
         return {(channel, key) for channel, key in rows}
@@ -771,6 +764,40 @@ class Engine:
                 self.direct.wake()
         for callback in self.after_commit:
             callback()
+
+
+# A batch's statements, built once per database kind (see `storage.db.pairs_in`).
+@functools.cache
+def _senders_query(postgresql: bool) -> Select[tuple[Identity]]:
+    return _identities_with_users(pairs_in(Identity.channel, Identity.external_id, "senders", postgresql=postgresql))
+
+
+@functools.cache
+def _states_query(postgresql: bool) -> Select[tuple[ConversationState]]:
+    return select(ConversationState).where(
+        pairs_in(ConversationState.channel, ConversationState.chat_id, "chats", postgresql=postgresql)
+    )
+
+
+@functools.cache
+def _waiting_query(postgresql: bool) -> Select[tuple[str, str, str]]:
+    """The unprocessed updates of these chats, oldest first."""
+    return (
+        select(InboxUpdate.channel, InboxUpdate.chat_id, InboxUpdate.update_key)
+        .where(pairs_in(InboxUpdate.channel, InboxUpdate.chat_id, "chats", postgresql=postgresql), InboxUpdate.processed_at.is_(None))
+        .order_by(InboxUpdate.id)
+    )
+
+
+@functools.cache
+def _claim_query(postgresql: bool) -> Any:
+    """Mark these updates processed (now) unless they were; returns those it marked."""
+    return (
+        update(InboxUpdate)
+        .where(pairs_in(InboxUpdate.channel, InboxUpdate.update_key, "keys", postgresql=postgresql), InboxUpdate.processed_at.is_(None))
+        .values(processed_at=bindparam("now", type_=InboxUpdate.processed_at.type))
+        .returning(InboxUpdate.channel, InboxUpdate.update_key)
+    )
 
 
 def _identities_with_users(*conditions: Any) -> Select[tuple[Identity]]:

@@ -3,15 +3,16 @@ transaction (a conversation step's or a job's), so the message exists only if th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, or_, select
+from sqlalchemy import Select, bindparam, event, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from storage.db import in_pairs
+from storage.db import on_postgresql, pairs_in, pairs_params
 from storage.models import OutboxMessage, OutboxPriority, OutboxStatus
 
 
@@ -152,16 +153,25 @@ async def chats_with_backlog(
     (queued by a job, claimed by another process): a step's answer must not overtake it."""
     if not chats:
         return set()
+    postgresql = on_postgresql(session)
     rows = await session.execute(
+        _backlog_query(postgresql), {**pairs_params("chats", chats, postgresql=postgresql), "sender": sender}
+    )
+    return {(channel, chat_id) for channel, chat_id in rows}
+
+
+@functools.cache
+def _backlog_query(postgresql: bool) -> Select[tuple[str, str]]:
+    """Built once per database kind (see `storage.db.pairs_in`)."""
+    return (
         select(OutboxMessage.channel, OutboxMessage.chat_id)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
-            in_pairs(session, OutboxMessage.channel, OutboxMessage.chat_id, chats),
-            or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != sender),
+            pairs_in(OutboxMessage.channel, OutboxMessage.chat_id, "chats", postgresql=postgresql),
+            or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != bindparam("sender")),
         )
         .distinct()
     )
-    return {(channel, chat_id) for channel, chat_id in rows}
 
 
 def queued_chats(session: AsyncSession) -> set[tuple[str, str]]:
