@@ -5,6 +5,7 @@ classic text lines."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -32,11 +33,34 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def configure_logging(verbose: bool, log_format: str | None = None) -> None:
-    """Root logging for the CLI; LOG_FORMAT from the environment unless given."""
+class StopDuringReset(logging.Filter):
+    """A stop (SIGINT, SIGTERM) cancels the running tasks once. When it lands while SQLAlchemy's
+    pool is resetting a connection a task just gave back, the pool logs the CancelledError as an
+    error with its traceback, then drops that connection. What it held uncommitted goes with it, as
+    at any stop (a step is applied once its transaction commits, and found again in the inbox if
+    not): this is said in one line, among the other INFO lines (`--verbose`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if not (record.name.startswith("sqlalchemy.pool") and isinstance(exc, asyncio.CancelledError)):
+            return True
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        record.msg, record.args = "a pooled connection was dropped: the process stopped while it was being reset", None
+        record.exc_info, record.exc_text = None, None
+        return logging.getLogger().isEnabledFor(logging.INFO)
+
+
+def log_handler(log_format: str | None = None) -> logging.Handler:
+    """The CLI's handler (standard error); LOG_FORMAT from the environment unless given."""
     handler = logging.StreamHandler(sys.stderr)
     if (log_format or os.environ.get("LOG_FORMAT", "text")).lower() == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    handler.addFilter(StopDuringReset())
+    return handler
+
+
+def configure_logging(verbose: bool, log_format: str | None = None) -> None:
+    """Root logging for the CLI."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[log_handler(log_format)])
