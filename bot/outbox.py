@@ -33,7 +33,7 @@ from bot.lease import alive, process_name
 from bot.ratelimit import KeyedLimiter
 from handlers.types import FAREWELL, Reply
 from storage.base import utcnow
-from storage.db import in_list, in_pairs, on_postgresql
+from storage.db import in_list, in_pairs, on_postgresql, pairs_params
 from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -227,12 +227,13 @@ class OutboxSender:
         )
         query = query.order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
         async with self.sessions() as session, session.begin():
+            postgresql = on_postgresql(session)
             if busy:
-                query = query.where(~in_pairs(session, OutboxMessage.channel, OutboxMessage.chat_id, busy))
-            if on_postgresql(session):
+                query = query.where(~in_pairs(OutboxMessage.channel, OutboxMessage.chat_id, "busy", postgresql=postgresql))
+            if postgresql:
                 query = query.with_for_update(skip_locked=True, of=OutboxMessage)
             by_chat: OrderedDict[ChatKey, list[OutboxMessage]] = OrderedDict()
-            found = (await session.scalars(query)).all()
+            found = (await session.scalars(query, pairs_params(session, "busy", busy) if busy else None)).all()
             self._left_behind = bool(busy) or len(found) >= limit
             for row in found:
                 if row.id in skip or not self.channels[row.channel].delivers_to(row.chat_id):
@@ -262,9 +263,10 @@ class OutboxSender:
         pending = await session.execute(
             select(OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.id).where(
                 OutboxMessage.status == OutboxStatus.PENDING,
-                in_pairs(session, OutboxMessage.channel, OutboxMessage.chat_id, by_chat),
+                in_pairs(OutboxMessage.channel, OutboxMessage.chat_id, "chats", postgresql=on_postgresql(session)),
                 OutboxMessage.id < max(row.id for row in rows),
-            )
+            ),
+            pairs_params(session, "chats", by_chat),
         )
         before: dict[ChatKey, list[int]] = {}
         for channel, chat_id, row_id in pending:

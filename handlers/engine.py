@@ -30,7 +30,7 @@ from handlers.log_context import about
 from handlers.router import Router
 from handlers.types import Choice, Incoming, Kind, MediaRef, Reply
 from storage.base import utcnow
-from storage.db import insert_ignoring_conflicts, lock_chats, on_postgresql, pairs_in, pairs_params
+from storage.db import in_pairs, insert_ignoring_conflicts, lock_chats, on_postgresql, pairs_params
 from storage.models import (
     ConversationState,
     Identity,
@@ -379,10 +379,10 @@ class Engine:
         postgresql = on_postgresql(session)
         senders = {(i.channel, i.sender_id) for i in incomings}
         identities = (
-            await session.scalars(_senders_query(postgresql), pairs_params("senders", senders, postgresql=postgresql))
+            await session.scalars(_senders_query(postgresql), pairs_params(session, "senders", senders))
         ).unique().all()
         chats = list({(i.channel, i.chat_id) for i in incomings})
-        states = await session.scalars(_states_query(postgresql), pairs_params("chats", chats, postgresql=postgresql))
+        states = await session.scalars(_states_query(postgresql), pairs_params(session, "chats", chats))
         return Prefetched(
             {(identity.channel, identity.external_id): identity for identity in identities},
             {(state.channel, state.chat_id): state for state in states},
@@ -397,8 +397,7 @@ class Engine:
         older update first (`process`). The locks are held until the batch commits."""
         chats = sorted({(i.channel, i.chat_id) for i in incomings})
         await lock_chats(session, chats)
-        postgresql = on_postgresql(session)
-        waiting = await session.execute(_waiting_query(postgresql), pairs_params("chats", chats, postgresql=postgresql))
+        waiting = await session.execute(_waiting_query(on_postgresql(session)), pairs_params(session, "chats", chats))
         queue: dict[tuple[str, str], deque[str]] = {}  # each chat's unprocessed updates, oldest first
         for channel, chat_id, update_key in waiting:
             queue.setdefault((channel, chat_id), deque()).append(update_key)
@@ -422,10 +421,9 @@ class Engine:
         this transaction claimed (not processed before). A step that fails keeps its claim: its
         failure is written over it (`_write_failure`), as when it runs alone."""
         keys = {(i.channel, i.update_key) for i in incomings}
-        postgresql = on_postgresql(session)
         rows = await session.execute(
-            _claim_query(postgresql),
-            {**pairs_params("keys", keys, postgresql=postgresql), "now": self.clock()},
+            _claim_query(on_postgresql(session)),
+            {**pairs_params(session, "keys", keys), "now": self.clock()},
             execution_options=NO_SYNC,
         )
         return {(channel, key) for channel, key in rows}
@@ -766,16 +764,16 @@ class Engine:
             callback()
 
 
-# A batch's statements, built once per database kind (see `storage.db.pairs_in`).
+# A batch's statements, built once per database kind (see `storage.db.in_pairs`).
 @functools.cache
 def _senders_query(postgresql: bool) -> Select[tuple[Identity]]:
-    return _identities_with_users(pairs_in(Identity.channel, Identity.external_id, "senders", postgresql=postgresql))
+    return _identities_with_users(in_pairs(Identity.channel, Identity.external_id, "senders", postgresql=postgresql))
 
 
 @functools.cache
 def _states_query(postgresql: bool) -> Select[tuple[ConversationState]]:
     return select(ConversationState).where(
-        pairs_in(ConversationState.channel, ConversationState.chat_id, "chats", postgresql=postgresql)
+        in_pairs(ConversationState.channel, ConversationState.chat_id, "chats", postgresql=postgresql)
     )
 
 
@@ -784,7 +782,7 @@ def _waiting_query(postgresql: bool) -> Select[tuple[str, str, str]]:
     """The unprocessed updates of these chats, oldest first."""
     return (
         select(InboxUpdate.channel, InboxUpdate.chat_id, InboxUpdate.update_key)
-        .where(pairs_in(InboxUpdate.channel, InboxUpdate.chat_id, "chats", postgresql=postgresql), InboxUpdate.processed_at.is_(None))
+        .where(in_pairs(InboxUpdate.channel, InboxUpdate.chat_id, "chats", postgresql=postgresql), InboxUpdate.processed_at.is_(None))
         .order_by(InboxUpdate.id)
     )
 
@@ -794,7 +792,7 @@ def _claim_query(postgresql: bool) -> Any:
     """Mark these updates processed (now) unless they were; returns those it marked."""
     return (
         update(InboxUpdate)
-        .where(pairs_in(InboxUpdate.channel, InboxUpdate.update_key, "keys", postgresql=postgresql), InboxUpdate.processed_at.is_(None))
+        .where(in_pairs(InboxUpdate.channel, InboxUpdate.update_key, "keys", postgresql=postgresql), InboxUpdate.processed_at.is_(None))
         .values(processed_at=bindparam("now", type_=InboxUpdate.processed_at.type))
         .returning(InboxUpdate.channel, InboxUpdate.update_key)
     )

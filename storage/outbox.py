@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, event, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from storage.db import on_postgresql, pairs_in, pairs_params
+from storage.db import in_pairs, on_postgresql, pairs_params
 from storage.models import OutboxMessage, OutboxPriority, OutboxStatus
 
 
@@ -153,21 +153,20 @@ async def chats_with_backlog(
     (queued by a job, claimed by another process): a step's answer must not overtake it."""
     if not chats:
         return set()
-    postgresql = on_postgresql(session)
     rows = await session.execute(
-        _backlog_query(postgresql), {**pairs_params("chats", chats, postgresql=postgresql), "sender": sender}
+        _backlog_query(on_postgresql(session)), {**pairs_params(session, "chats", chats), "sender": sender}
     )
     return {(channel, chat_id) for channel, chat_id in rows}
 
 
 @functools.cache
 def _backlog_query(postgresql: bool) -> Select[tuple[str, str]]:
-    """Built once per database kind (see `storage.db.pairs_in`)."""
+    """Built once per database kind (see `storage.db.in_pairs`)."""
     return (
         select(OutboxMessage.channel, OutboxMessage.chat_id)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
-            pairs_in(OutboxMessage.channel, OutboxMessage.chat_id, "chats", postgresql=postgresql),
+            in_pairs(OutboxMessage.channel, OutboxMessage.chat_id, "chats", postgresql=postgresql),
             or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != bindparam("sender")),
         )
         .distinct()
